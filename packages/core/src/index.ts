@@ -1,1 +1,33 @@
-export {};
+/**
+ * @bomrl/core: the TensorFlow.js runtime every other bomrl package stands on.
+ *
+ * Importing this module registers tfjs's gradients (the Node bundle of tfjs-core ships none)
+ * and then overrides the ones that are wrong to second order, so nested `tf.grad` is exact.
+ *
+ * @packageDocumentation
+ */
+
+export { gradient, hessianVectorProduct, type ScalarFn, valueAndGradient } from './autodiff';
+export {
+  AUTO_ORDER,
+  BACKEND_PACKAGES,
+  type BackendChoice,
+  type BackendReport,
+  BackendUnavailableError,
+  type ConcreteBackend,
+  selectBackend,
+} from './backend';
+export {
+  centralGradient,
+  centralHessianVectorProduct,
+  type Float64Fn,
+  relativeError,
+} from './finite-differences';
+export { type ParamShapes, packParams, paramCount, unpackParams } from './flat-params';
+export {
+  ensureSecondOrderGradients,
+  secondOrderGradientsActive,
+  withUncorrectedGradients,
+} from './gradients/registration';
+export { logSoftmax, logSumExp } from './ops/log-softmax';
+export { Random, type RandomState } from './random';
