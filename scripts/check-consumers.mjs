@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// Packs every package as npm would publish it, installs the tarballs with npm into a fresh
+// temporary project (with tfjs-core and the cpu + wasm backends, nothing else), and runs one ESM
+// and one CJS consumer that import every package and compute a gradient and a Hessian-vector
+// product through @bomrl/core. Then runs each package README's first ```js snippet there.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bomrl-consumer-'));
+const tarballs = path.join(work, 'tarballs');
+const app = path.join(work, 'app');
+fs.mkdirSync(tarballs);
+fs.mkdirSync(app);
+
+const run = (cmd, args, cwd) =>
+  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+
+const packages = fs
+  .readdirSync(path.join(root, 'packages'))
+  .map((dir) => path.join(root, 'packages', dir))
+  .filter((dir) => fs.existsSync(path.join(dir, 'package.json')))
+  .map((dir) => ({
+    dir,
+    manifest: JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')),
+  }))
+  .filter(({ manifest }) => !manifest.private)
+  // BOMRL_PACKAGES=core,envs limits the check while developing; CI checks every package.
+  .filter(({ dir }) => !process.env.BOMRL_PACKAGES || process.env.BOMRL_PACKAGES.split(',').includes(path.basename(dir)));
+
+const deps = {};
+for (const { dir, manifest } of packages) {
+  // pnpm pack rewrites workspace: ranges to real versions, as publishing does
+  run('pnpm', ['pack', '--pack-destination', tarballs], dir);
+  const file = `${manifest.name.replace('@', '').replace('/', '-')}-${manifest.version}.tgz`;
+  deps[manifest.name] = `file:${path.join(tarballs, file)}`;
+}
+const tfjsVersion = '4.22.0';
+fs.writeFileSync(
+  path.join(app, 'package.json'),
+  JSON.stringify(
+    {
+      name: 'bomrl-consumer-check',
+      private: true,
+      dependencies: {
+        ...deps,
+        '@tensorflow/tfjs-core': tfjsVersion,
+        '@tensorflow/tfjs-backend-cpu': tfjsVersion,
+        '@tensorflow/tfjs-backend-wasm': tfjsVersion,
+      },
+      overrides: deps,
+    },
+    null,
+    2,
+  ),
+);
+console.log(`installing ${packages.length} packed packages into ${app}`);
+run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app);
+
+const names = packages.map((p) => p.manifest.name);
+const body = (load) => `
+${names.map((n, i) => load(`p${i}`, n)).join('\n')}
+const core = p${names.indexOf('@bomrl/core')};
+const tf = TF;
+const main = async () => {
+  for (const [i, name] of ${JSON.stringify(names)}.entries()) {
+    const mod = [${names.map((_, i) => `p${i}`).join(', ')}][i];
+    if (mod == null || typeof mod !== 'object') throw new Error(name + ' did not load');
+  }
+  for (const backend of ['cpu', 'wasm']) {
+    const report = await core.selectBackend(backend);
+    if (report.backend !== backend) throw new Error('expected backend ' + backend);
+    // f(x) = sum(w * tanh(x)): gradient w (1 - tanh^2), Hessian diag -2 w tanh (1 - tanh^2)
+    const xs = [0.3, -0.7, 1.1];
+    const w = [1, -2, 0.5];
+    const f = (x) => tf.sum(tf.mul(tf.tensor1d(w), tf.tanh(x)));
+    const g = core.gradient(f, tf.tensor1d(xs)).dataSync();
+    const hv = core.hessianVectorProduct(f, tf.tensor1d(xs), tf.tensor1d([1, 1, 1])).dataSync();
+    xs.forEach((x, i) => {
+      const t = Math.tanh(x);
+      const expG = w[i] * (1 - t * t);
+      const expH = -2 * w[i] * t * (1 - t * t);
+      if (Math.abs(g[i] - expG) > 1e-5 || Math.abs(hv[i] - expH) > 1e-5) {
+        throw new Error(backend + ': wrong derivative at ' + i + ': ' + g[i] + ' ' + hv[i]);
+      }
+    });
+    console.log(MODE + ' consumer on ' + backend + ': imported ' + ${names.length} + ' packages; gradient and HVP exact to 1e-5');
+  }
+};
+main().catch((e) => { console.error(e); process.exit(1); });
+`;
+fs.writeFileSync(
+  path.join(app, 'consumer.mjs'),
+  `import * as TF from '@tensorflow/tfjs-core';\nconst MODE = 'ESM';\n${body((v, n) => `import * as ${v} from '${n}';`)}`,
+);
+fs.writeFileSync(
+  path.join(app, 'consumer.cjs'),
+  `const TF = require('@tensorflow/tfjs-core');\nconst MODE = 'CJS';\n${body((v, n) => `const ${v} = require('${n}');`)}`,
+);
+process.stdout.write(run('node', ['consumer.mjs'], app));
+process.stdout.write(run('node', ['consumer.cjs'], app));
+
+// Each package README opens with a runnable snippet: run the ```js ones against the packed install.
+for (const { dir, manifest } of packages) {
+  const readme = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+  const match = readme.match(/```(?:js|javascript|mjs)\n([\s\S]*?)```/);
+  if (!match) continue;
+  const file = path.join(app, `readme-${path.basename(dir)}.mjs`);
+  fs.writeFileSync(file, match[1]);
+  run('node', [file], app);
+  console.log(`README snippet of ${manifest.name} ran`);
+}
+fs.rmSync(work, { recursive: true, force: true });
+console.log('check:packages consumers: OK');
