@@ -1,0 +1,162 @@
+import { z } from 'zod';
+
+/**
+ * The one typed configuration of a bomrl run. Every field has a documented default; unknown
+ * fields are errors (a typo must not silently fall back to a default).
+ */
+
+const frozenLake = z.strictObject({
+  family: z.literal('frozen-lake'),
+  /** 'high': absorbing holes (-1/step); 'low': penalty cells (-0.5 on entry). */
+  variance: z.enum(['high', 'low']).default('high'),
+  size: z.int().min(2).max(16).default(4),
+  slip: z.number().min(0).max(1).default(0),
+  gamma: z.number().gt(0).lt(1).default(0.8),
+  horizon: z.int().positive().default(49),
+  /** How many maps to generate, the generator seed, and the train fraction of the split. */
+  tasks: z
+    .strictObject({
+      count: z.int().min(2).default(30),
+      seed: z.int().default(7),
+      trainFraction: z.number().gt(0).lt(1).default(0.8),
+    })
+    .default({ count: 30, seed: 7, trainFraction: 0.8 }),
+});
+
+const navigation2d = z.strictObject({
+  family: z.literal('navigation-2d'),
+  gamma: z.number().gt(0).lte(1).default(0.99),
+  horizon: z.int().positive().default(100),
+  tasks: z
+    .strictObject({
+      count: z.int().min(2).default(100),
+      seed: z.int().default(7),
+      trainFraction: z.number().gt(0).lt(1).default(0.8),
+    })
+    .default({ count: 100, seed: 7, trainFraction: 0.8 }),
+});
+
+const locomotion = z.strictObject({
+  family: z.enum(['half-cheetah-vel', 'half-cheetah-dir', 'ant-vel', 'ant-dir']),
+  gamma: z.number().gt(0).lte(1).default(0.995),
+  horizon: z.int().positive().default(200),
+  tasks: z
+    .strictObject({
+      count: z.int().min(2).default(100),
+      seed: z.int().default(7),
+      trainFraction: z.number().gt(0).lt(1).default(0.8),
+    })
+    .default({ count: 100, seed: 7, trainFraction: 0.8 }),
+});
+
+export const envSchema = z.discriminatedUnion('family', [frozenLake, navigation2d, locomotion]);
+
+export const policySchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('tabular-softmax'),
+    /** Every logit starts at this value (the paper: 0.1, i.e. the uniform policy). */
+    initLogit: z.number().default(0.1),
+  }),
+  z.strictObject({
+    kind: z.literal('categorical-mlp'),
+    hidden: z.array(z.int().positive()).default([64, 64]),
+  }),
+  z.strictObject({
+    kind: z.literal('gaussian-mlp'),
+    hidden: z.array(z.int().positive()).default([64, 64]),
+    logStdInit: z.number().default(0),
+    minStd: z.number().positive().default(1e-6),
+  }),
+]);
+
+const solverSchema = z
+  .strictObject({
+    kind: z.enum(['adam', 'gradient-ascent', 'closed-form']).default('adam'),
+    lr: z.number().positive().default(0.05),
+    maxSteps: z.int().positive().default(500),
+    tol: z.number().positive().default(1e-6),
+  })
+  .default({ kind: 'adam', lr: 0.05, maxSteps: 500, tol: 1e-6 });
+
+export const methodSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('bomrl'),
+    /** Alg(1) forward KL, Alg(2) reverse KL, Alg(3) parameter l2. */
+    alg: z.enum(['forward-kl', 'reverse-kl', 'l2']),
+    lambda: z.number().positive(),
+    /** A hard trust region D2 <= delta instead of the penalty (lambda is then the search start). */
+    delta: z.number().positive().optional(),
+    /** How the hypergradient treats the data's dependence on phi (ALGORITHM.md section 3). */
+    hypergradient: z.enum(['full', 'ignore-data']).default('full'),
+    solver: solverSchema,
+    /** lambda used at meta-test (the paper adapts with a smaller lambda at test time). */
+    testLambda: z.number().positive().optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('maml'),
+    alpha: z.number().positive().default(0.1),
+    innerSteps: z.int().positive().default(1),
+    order: z.enum(['first', 'second']).default('second'),
+  }),
+]);
+
+export const metaSchema = z
+  .strictObject({
+    optimizer: z.enum(['adam', 'sgd', 'trpo']).default('adam'),
+    lr: z.number().positive().default(0.03),
+    iterations: z.int().positive().default(150),
+    tasksPerBatch: z.int().positive().default(5),
+    /** TRPO step only: KL bound, CG iterations, damping, line-search steps and shrink factor. */
+    maxKl: z.number().positive().default(0.01),
+    cgIterations: z.int().positive().default(10),
+    cgDamping: z.number().nonnegative().default(1e-5),
+    lineSearchSteps: z.int().positive().default(15),
+    lineSearchShrink: z.number().gt(0).lt(1).default(0.8),
+  })
+  .default({
+    optimizer: 'adam',
+    lr: 0.03,
+    iterations: 150,
+    tasksPerBatch: 5,
+    maxKl: 0.01,
+    cgIterations: 10,
+    cgDamping: 1e-5,
+    lineSearchSteps: 15,
+    lineSearchShrink: 0.8,
+  });
+
+export const samplerSchema = z
+  .strictObject({
+    episodesPerTask: z.int().positive().default(20),
+    gaeLambda: z.number().min(0).max(1).default(1),
+    normalizeAdvantages: z.boolean().default(false),
+  })
+  .default({ episodesPerTask: 20, gaeLambda: 1, normalizeAdvantages: false });
+
+export const metaTestSchema = z
+  .strictObject({
+    rounds: z.int().nonnegative().default(4),
+    seeds: z.int().positive().default(1),
+  })
+  .default({ rounds: 4, seeds: 1 });
+
+export const configSchema = z.strictObject({
+  name: z.string().min(1).default('run'),
+  env: envSchema,
+  policy: policySchema,
+  method: methodSchema,
+  /** 'exact': tabular quantities from the known model (Frozen Lake only); 'sampled': rollouts. */
+  mode: z.enum(['exact', 'sampled']).default('sampled'),
+  meta: metaSchema,
+  sampler: samplerSchema,
+  metaTest: metaTestSchema,
+  seed: z.int().default(0),
+  backend: z.enum(['auto', 'cpu', 'wasm', 'tensorflow', 'tensorflow-gpu']).default('auto'),
+  /** Checkpoint every N meta-iterations (and on Ctrl-C). */
+  checkpointEvery: z.int().positive().default(10),
+});
+
+/** A config as written in a file (defaults optional). */
+export type ConfigInput = z.input<typeof configSchema>;
+/** A resolved config: every default filled in. This is what a run directory stores. */
+export type Config = z.output<typeof configSchema>;

@@ -1,0 +1,142 @@
+/** A point of a series; `error` draws a symmetric error bar (e.g. one standard error). */
+export interface ChartPoint {
+  readonly x: number;
+  readonly y: number;
+  readonly error?: number;
+}
+
+/** A named line. */
+export interface ChartSeries {
+  readonly name: string;
+  readonly points: readonly ChartPoint[];
+}
+
+/** What to draw. */
+export interface LineChartSpec {
+  readonly title: string;
+  readonly xLabel: string;
+  readonly yLabel: string;
+  readonly series: readonly ChartSeries[];
+  /** A horizontal reference line, e.g. J*. */
+  readonly reference?: { readonly y: number; readonly label: string };
+  readonly width?: number;
+  readonly height?: number;
+}
+
+const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
+const MARGIN = { left: 64, right: 160, top: 36, bottom: 48 };
+
+const escapeXml = (s: string) =>
+  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+
+/** About five round tick values covering [lo, hi]. */
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / count;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? raw;
+  const ticks: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  return ticks;
+}
+
+/** The plotting scale of a chart: data coordinates to pixels. */
+export function chartScale(spec: LineChartSpec) {
+  const width = spec.width ?? 720;
+  const height = spec.height ?? 400;
+  const points = spec.series.flatMap((s) => s.points);
+  const xs = points.map((p) => p.x);
+  const ys = points.flatMap((p) => [p.y - (p.error ?? 0), p.y + (p.error ?? 0)]);
+  if (spec.reference) ys.push(spec.reference.y);
+  let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  if (!(x1 > x0)) [x0, x1] = [x0 - 1, x1 + 1];
+  if (!(y1 > y0)) [y0, y1] = [y0 - 1, y1 + 1];
+  const pad = (y1 - y0) * 0.05;
+  y0 -= pad;
+  y1 += pad;
+  const plotW = width - MARGIN.left - MARGIN.right;
+  const plotH = height - MARGIN.top - MARGIN.bottom;
+  return {
+    width,
+    height,
+    domain: { x0, x1, y0, y1 },
+    px: (x: number) => MARGIN.left + ((x - x0) / (x1 - x0)) * plotW,
+    py: (y: number) => MARGIN.top + (1 - (y - y0) / (y1 - y0)) * plotH,
+  };
+}
+
+/**
+ * A self-contained SVG line chart (axes, ticks, lines with markers, error bars, legend, an
+ * optional reference line). Plain strings, no dependencies, deterministic output.
+ */
+export function lineChart(spec: LineChartSpec): string {
+  if (spec.series.every((s) => s.points.length === 0)) throw new RangeError(`lineChart '${spec.title}': no points`);
+  for (const s of spec.series) {
+    for (const p of s.points) {
+      if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) {
+        throw new RangeError(`lineChart '${spec.title}': series '${s.name}' has a non-finite point`);
+      }
+    }
+  }
+  const { width, height, domain, px, py } = chartScale(spec);
+  const f = (v: number) => v.toFixed(2);
+  const out: string[] = [];
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+    `<text x="${width / 2}" y="20" text-anchor="middle" font-size="15">${escapeXml(spec.title)}</text>`,
+  );
+  const left = MARGIN.left;
+  const right = width - MARGIN.right;
+  const top = MARGIN.top;
+  const bottom = height - MARGIN.bottom;
+  out.push(`<g class="axes" stroke="#333" fill="none"><path d="M${left},${top}V${bottom}H${right}"/></g>`);
+  for (const t of niceTicks(domain.x0, domain.x1)) {
+    out.push(
+      `<line class="xtick" x1="${f(px(t))}" y1="${bottom}" x2="${f(px(t))}" y2="${bottom + 5}" stroke="#333"/>`,
+      `<text x="${f(px(t))}" y="${bottom + 18}" text-anchor="middle">${t}</text>`,
+    );
+  }
+  for (const t of niceTicks(domain.y0, domain.y1)) {
+    out.push(
+      `<line class="ytick" x1="${left - 5}" y1="${f(py(t))}" x2="${right}" y2="${f(py(t))}" stroke="#ddd"/>`,
+      `<text x="${left - 8}" y="${f(py(t) + 4)}" text-anchor="end">${t}</text>`,
+    );
+  }
+  out.push(
+    `<text x="${(left + right) / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(spec.xLabel)}</text>`,
+    `<text transform="translate(16 ${(top + bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(spec.yLabel)}</text>`,
+  );
+  if (spec.reference) {
+    const y = f(py(spec.reference.y));
+    out.push(
+      `<line class="reference" x1="${left}" y1="${y}" x2="${right}" y2="${y}" stroke="#555" stroke-dasharray="6 4"/>`,
+      `<text x="${right - 4}" y="${Number(y) - 6}" text-anchor="end" fill="#555">${escapeXml(spec.reference.label)}</text>`,
+    );
+  }
+  spec.series.forEach((s, i) => {
+    const color = PALETTE[i % PALETTE.length]!;
+    const pts = [...s.points].sort((a, b) => a.x - b.x);
+    out.push(`<g class="series" data-name="${escapeXml(s.name)}" stroke="${color}" fill="${color}">`);
+    if (pts.length > 1) {
+      out.push(`<polyline fill="none" stroke-width="2" points="${pts.map((p) => `${f(px(p.x))},${f(py(p.y))}`).join(' ')}"/>`);
+    }
+    for (const p of pts) {
+      if (p.error !== undefined && p.error > 0) {
+        const x = f(px(p.x));
+        out.push(
+          `<path class="errorbar" fill="none" d="M${x},${f(py(p.y - p.error))}V${f(py(p.y + p.error))}M${f(px(p.x) - 4)},${f(py(p.y - p.error))}h8M${f(px(p.x) - 4)},${f(py(p.y + p.error))}h8"/>`,
+        );
+      }
+      if (pts.length <= 60) out.push(`<circle cx="${f(px(p.x))}" cy="${f(py(p.y))}" r="3"/>`);
+    }
+    out.push('</g>');
+    const ly = top + 10 + i * 18;
+    out.push(
+      `<g class="legend"><rect x="${right + 12}" y="${ly - 8}" width="14" height="4" fill="${color}"/><text x="${right + 32}" y="${ly - 2}">${escapeXml(s.name)}</text></g>`,
+    );
+  });
+  out.push('</svg>');
+  return `${out.join('\n')}\n`;
+}
