@@ -1,0 +1,54 @@
+import type { MainModule, MjData, MjModel } from '@mujoco/mujoco';
+import { EnvError } from '../errors';
+
+/** The loaded official MuJoCo WebAssembly module (`@mujoco/mujoco`). */
+export type MuJoCo = MainModule;
+export type { MjData, MjModel };
+
+let loading: Promise<MuJoCo> | undefined;
+
+/**
+ * Loads the MuJoCo WebAssembly module once per process and returns it (later calls get the same
+ * instance). Every MuJoCo environment of this package is created from it, so creating them is
+ * asynchronous only through this call: `await loadMuJoCo()` once, then constructors are
+ * synchronous (the static `create` / `family` helpers do exactly that).
+ *
+ * The module is imported dynamically: `@mujoco/mujoco` is ESM-only with top-level await, which a
+ * CommonJS `require` cannot load, while `import()` works from both our ESM and CJS builds. It also
+ * means importing `@bomrl/envs/mujoco` costs nothing until an environment is actually needed.
+ */
+export function loadMuJoCo(): Promise<MuJoCo> {
+  if (loading === undefined) {
+    loading = import('@mujoco/mujoco')
+      .then((mod) => mod.default())
+      .catch((error: unknown) => {
+        // Forget the failure so a caller can retry (e.g. after fixing a bundler's wasm path).
+        loading = undefined;
+        throw new EnvError(
+          `loadMuJoCo: could not load the MuJoCo WebAssembly module (@mujoco/mujoco): ${String(error)}`,
+        );
+      });
+  }
+  return loading;
+}
+
+/**
+ * Bytes of WebAssembly linear memory the module currently holds. The memory only grows (it never
+ * shrinks), so a constant value over many episodes is the proof that models and data are freed.
+ * Read from the buffer behind a live `MjData` view, the one place the bindings expose it.
+ */
+export function wasmHeapBytes(data: MjData): number {
+  return (data.qpos as Float64Array).buffer.byteLength;
+}
+
+/**
+ * Compiles an MJCF string into a model. MuJoCo reports XML errors as exceptions whose message
+ * is MuJoCo's own; we wrap them so callers see which model failed.
+ */
+export function compileModel(mujoco: MuJoCo, xml: string, name: string): MjModel {
+  try {
+    return mujoco.MjModel.from_xml_string(xml);
+  } catch (error) {
+    throw new EnvError(`MuJoCo could not compile the ${name} model: ${String(error)}`);
+  }
+}
