@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const pkg = join(here, '..');
 const { AntDir, AntVel, FRAME_SKIP, HalfCheetahDir, HalfCheetahVel, loadMuJoCo } = await import(
-  join(pkg, 'dist', 'mujoco.js')
+  new URL('../dist/mujoco.js', import.meta.url).href
 );
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);

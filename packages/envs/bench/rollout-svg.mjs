@@ -3,11 +3,10 @@
 // The policy is an open-loop sine gait, so the picture shows the robot moving. Convert with
 // `rsvg-convert -o out.png out.svg` (Debian: apt-get install librsvg2-bin).
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const pkg = fileURLToPath(new URL('..', import.meta.url));
-const { AntDir, HalfCheetahDir, recordRolloutSvg } = await import(join(pkg, 'dist', 'mujoco.js'));
+const { AntDir, HalfCheetahDir, recordRolloutSvg } = await import(
+  new URL('../dist/mujoco.js', import.meta.url).href
+);
 
 const robot = process.argv[2] ?? 'half-cheetah';
 const out = process.argv[3] ?? `${robot}-rollout.svg`;

@@ -6,8 +6,8 @@
 export class EnvError extends Error {
   override readonly name = 'EnvError';
 
-  // Each entry point (`@bomrl/envs`, `/tabular`, `/mujoco`) is its own bundle with its own copy
-  // of this class; a global brand keeps `instanceof EnvError` true across all of them.
+  // The entry points share one chunk, but an app can still end up with two installed copies of
+  // the package; a global brand keeps `instanceof EnvError` true across copies.
   static override [Symbol.hasInstance](value: unknown): boolean {
     return (
       typeof value === 'object' &&

@@ -49,7 +49,7 @@ export class Rng {
 
   /** `seed` as a fresh generator, or the generator itself (shared, not copied). */
   static from(seed: SeedLike): Rng {
-    // Duck-typed rather than `instanceof`, for the same one-copy-per-bundle reason.
+    // Duck-typed rather than `instanceof`: two installed copies of the package must interoperate.
     if (typeof seed === 'number') return new Rng(seed);
     if (typeof seed === 'object' && seed !== null && typeof seed.nextUint32 === 'function')
       return seed;

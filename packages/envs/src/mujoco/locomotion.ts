@@ -492,9 +492,7 @@ export class LocomotionFamily<Task, E extends LocomotionEnv<Task>> implements Ta
         `${this.name}.sampleTasks: n must be a non-negative integer, got ${describeValue(n)}`,
       );
     }
-    // Not `Rng.from`: its `instanceof` check fails for an Rng made by the package's main entry,
-    // which tsup bundles as a separate copy of the class; any object with Rng's methods works.
-    const r = typeof rng === 'number' ? new Rng(rng) : rng;
+    const r = Rng.from(rng);
     return Array.from({ length: n }, () => this.definition.sample(r));
   }
 
