@@ -29,7 +29,11 @@ const packages = fs
   }))
   .filter(({ manifest }) => !manifest.private)
   // BOMRL_PACKAGES=core,envs limits the check while developing; CI checks every package.
-  .filter(({ dir }) => !process.env.BOMRL_PACKAGES || process.env.BOMRL_PACKAGES.split(',').includes(path.basename(dir)));
+  .filter(
+    ({ dir }) =>
+      !process.env.BOMRL_PACKAGES ||
+      process.env.BOMRL_PACKAGES.split(',').includes(path.basename(dir)),
+  );
 
 const deps = {};
 for (const { dir, manifest } of packages) {
@@ -102,6 +106,35 @@ fs.writeFileSync(
 );
 process.stdout.write(run('node', ['consumer.mjs'], app));
 process.stdout.write(run('node', ['consumer.cjs'], app));
+
+// MuJoCo from the packed @bomrl/envs: create HalfCheetahVel and step it (ESM and CJS).
+if (names.includes('@bomrl/envs')) {
+  const mujocoConsumer = (load) => `${load}
+const family = await HalfCheetahVel.family();
+const [task] = family.sampleTasks(1, 7);
+const env = family.make(task, { seed: 1 });
+let ret = 0;
+let obs = env.reset().obs;
+for (let t = 0; t < 50; t++) {
+  const r = env.step(new Float32Array(6).fill(0.1));
+  obs = r.obs;
+  ret += r.reward;
+}
+env.close();
+if (obs.length !== 17 || !Number.isFinite(ret)) throw new Error('bad HalfCheetahVel rollout');
+console.log(MODE + ' consumer: HalfCheetahVel stepped 50 times, return ' + ret.toFixed(3));
+`;
+  fs.writeFileSync(
+    path.join(app, 'mujoco.mjs'),
+    mujocoConsumer("import { HalfCheetahVel } from '@bomrl/envs/mujoco';\nconst MODE = 'ESM';"),
+  );
+  fs.writeFileSync(
+    path.join(app, 'mujoco.cjs'),
+    `(async () => {\n${mujocoConsumer("const { HalfCheetahVel } = require('@bomrl/envs/mujoco');\nconst MODE = 'CJS';")}\n})().catch((e) => { console.error(e); process.exit(1); });\n`,
+  );
+  process.stdout.write(run('node', ['mujoco.mjs'], app));
+  process.stdout.write(run('node', ['mujoco.cjs'], app));
+}
 
 // Each package README opens with a runnable snippet: run the ```js ones against the packed install.
 for (const { dir, manifest } of packages) {
