@@ -1,1 +1,57 @@
-export {};
+/**
+ * @bomrl/meta-gradient: implicit differentiation through the solution of any inner optimization
+ * problem on TensorFlow.js (the jaxopt / torchopt `custom_root` idea). Knows no RL.
+ *
+ * Importing it imports `@bomrl/core`, which registers tfjs's gradients and the second-order-
+ * correct overrides that double-backprop Hessian-vector products rely on.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  type ConstrainedGradientDiagnostics,
+  type ConstrainedGradientOptions,
+  type ConstrainedGradientResult,
+  constrainedImplicitGradient,
+  type SaddleMethod,
+} from './constrained';
+export type { Matvec } from './host';
+export {
+  type BilevelObjective,
+  crossHvp,
+  DEFAULT_FD_EPS,
+  gradPhi,
+  gradTheta,
+  type HvpMode,
+  type HvpOptions,
+  hvp,
+  type ScalarFn,
+} from './hvp';
+export {
+  type ConditionGradientOptions,
+  type ConditionGradientResult,
+  type ConditionSolveSpec,
+  implicitGradientFromCondition,
+  type OptimalityCondition,
+} from './implicit-condition';
+export {
+  DEFAULT_STATIONARITY_TOL,
+  type ImplicitGradientDiagnostics,
+  type ImplicitGradientOptions,
+  type ImplicitGradientResult,
+  implicitGradient,
+  type Sense,
+} from './implicit-gradient';
+export {
+  type BiCGStabOptions,
+  bicgstab,
+  type CGOptions,
+  conjugateGradient,
+  type DirectOptions,
+  directSolve,
+  type LinearSolveResult,
+  type NeumannOptions,
+  neumannSeries,
+  type SolveReport,
+} from './linear-solvers';
+export type { SolverKind, SolveSpec } from './solve';
