@@ -15,7 +15,7 @@ export {
   constrainedImplicitGradient,
   type SaddleMethod,
 } from './constrained';
-export type { Matvec } from './host';
+export type { HostMatvec, Matvec } from './host';
 export {
   type BilevelObjective,
   crossHvp,
@@ -47,6 +47,8 @@ export {
   bicgstab,
   type CGOptions,
   conjugateGradient,
+  conjugateGradientHost,
+  type HostSolveResult,
   type DirectOptions,
   directSolve,
   type LinearSolveResult,

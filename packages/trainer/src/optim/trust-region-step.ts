@@ -1,0 +1,73 @@
+import { conjugateGradientHost } from '@bomrl/meta-gradient';
+
+/** Options of {@link trustRegionStep} (defaults: the standard MAML-TRPO settings). */
+export interface TrustRegionOptions {
+  readonly maxKl: number;
+  readonly cgIterations?: number;
+  readonly cgDamping?: number;
+  readonly lineSearchSteps?: number;
+  readonly lineSearchShrink?: number;
+}
+
+/** What a candidate parameter vector achieves, as the line search needs it. */
+export interface Candidate {
+  /** Mean KL(pi_old || pi_candidate) on the reference states. */
+  readonly kl: number;
+  /** Surrogate improvement over the current parameters (must be > 0 to accept). */
+  readonly improvement: number;
+}
+
+/** Result of one trust-region step. */
+export interface TrustRegionResult {
+  readonly params: Float64Array;
+  readonly accepted: boolean;
+  /** Backtracking steps taken (0 = the full step). */
+  readonly backtracks: number;
+  readonly kl: number;
+  readonly improvement: number;
+  /** CG iterations of the natural-gradient solve. */
+  readonly cgIterations: number;
+}
+
+/**
+ * A TRPO-style natural-gradient ascent step with a KL trust region (MAML-TRPO's meta-step):
+ * solve F x = g by conjugate gradient on Fisher-vector products (the Hessian of the mean KL at
+ * the current parameters), scale the step to the KL bound, beta = sqrt(2 maxKl / x^T F x), then
+ * backtrack (beta * shrink^k) until the candidate's KL is within maxKl AND the surrogate
+ * improves. If no candidate qualifies, the parameters are returned unchanged.
+ */
+export function trustRegionStep(
+  params: Float64Array,
+  gradient: Float64Array,
+  fisherVector: (v: Float64Array) => Float64Array,
+  evaluate: (candidate: Float64Array) => Candidate,
+  options: TrustRegionOptions,
+): TrustRegionResult {
+  const { maxKl, cgIterations = 10, cgDamping = 1e-5, lineSearchSteps = 15, lineSearchShrink = 0.8 } = options;
+  if (!(maxKl > 0)) throw new RangeError(`trustRegionStep: maxKl must be > 0, got ${maxKl}`);
+  const unchanged = (cg: number): TrustRegionResult => ({
+    params: Float64Array.from(params),
+    accepted: false,
+    backtracks: lineSearchSteps,
+    kl: 0,
+    improvement: 0,
+    cgIterations: cg,
+  });
+  if (!gradient.some((g) => g !== 0)) return unchanged(0);
+  const solve = conjugateGradientHost(fisherVector, gradient, { maxIter: cgIterations, tol: 1e-10, damping: cgDamping });
+  const x = solve.x;
+  const Fx = fisherVector(x);
+  let xFx = 0;
+  for (let i = 0; i < x.length; i++) xFx += x[i]! * (Fx[i]! + cgDamping * x[i]!);
+  if (!(xFx > 0)) return unchanged(solve.iterations);
+  const beta = Math.sqrt((2 * maxKl) / xFx);
+  for (let k = 0; k < lineSearchSteps; k++) {
+    const scale = beta * lineSearchShrink ** k;
+    const candidate = params.map((p, i) => p + scale * x[i]!);
+    const { kl, improvement } = evaluate(candidate);
+    if (kl <= maxKl && improvement > 0) {
+      return { params: candidate, accepted: true, backtracks: k, kl, improvement, cgIterations: solve.iterations };
+    }
+  }
+  return unchanged(solve.iterations);
+}
