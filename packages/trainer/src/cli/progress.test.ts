@@ -15,7 +15,10 @@ describe('Progress', () => {
       t += 2000; // 2 s per step
       p.update(i, `J=${i}`);
     }
-    expect(s.chunks).toEqual(['train 5/10 elapsed 10s eta 10s J=5\n', 'train 10/10 elapsed 20s eta 0s J=10\n']);
+    expect(s.chunks).toEqual([
+      'train 5/10 elapsed 10s eta 10s J=5\n',
+      'train 10/10 elapsed 20s eta 0s J=10\n',
+    ]);
   });
 
   it('redraws one line with a bar on a TTY and ends it', () => {

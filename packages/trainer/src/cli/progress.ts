@@ -8,7 +8,8 @@ export interface ProgressSink {
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '?';
   const s = Math.round(seconds);
-  if (s >= 3600) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  if (s >= 3600)
+    return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
   if (s >= 60) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
   return `${s}s`;
 }
@@ -42,7 +43,9 @@ export class Progress {
     if (this.sink.isTTY) {
       const width = 24;
       const filled = Math.round((done / this.total) * width);
-      this.sink.write(`\r${this.label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${tail}\x1b[K`);
+      this.sink.write(
+        `\r${this.label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${tail}\x1b[K`,
+      );
       if (done >= this.total) this.sink.write('\n');
       return;
     }

@@ -33,7 +33,11 @@ describe('config schema', () => {
       tasks: { count: 30, seed: 7, trainFraction: 0.8 },
     });
     expect(c.meta.optimizer).toBe('adam');
-    expect(c.method).toMatchObject({ kind: 'bomrl', hypergradient: 'full', solver: { kind: 'adam' } });
+    expect(c.method).toMatchObject({
+      kind: 'bomrl',
+      hypergradient: 'full',
+      solver: { kind: 'adam' },
+    });
     expect(c.backend).toBe('auto');
   });
 
@@ -44,8 +48,12 @@ describe('config schema', () => {
   });
 
   it('names the discriminator of an unknown family or method', () => {
-    expect(issuesOf({ ...minimal, env: { family: 'cartpole' } })[0]).toMatch(/^env\.family: .*frozen-lake/);
-    expect(issuesOf({ ...minimal, method: { kind: 'ppo' } })[0]).toMatch(/^method\.kind: .*bomrl.*maml/);
+    expect(issuesOf({ ...minimal, env: { family: 'cartpole' } })[0]).toMatch(
+      /^env\.family: .*frozen-lake/,
+    );
+    expect(issuesOf({ ...minimal, method: { kind: 'ppo' } })[0]).toMatch(
+      /^method\.kind: .*bomrl.*maml/,
+    );
   });
 
   it('rejects unknown fields (typos) by name', () => {
@@ -54,8 +62,12 @@ describe('config schema', () => {
   });
 
   it('rejects out-of-range numbers and missing required fields by path', () => {
-    expect(issuesOf({ ...minimal, method: { kind: 'bomrl', alg: 'l2', lambda: 0 } })[0]).toMatch(/^method\.lambda: /);
-    expect(issuesOf({ ...minimal, env: { family: 'frozen-lake', gamma: 1.5 } })[0]).toMatch(/^env\.gamma: /);
+    expect(issuesOf({ ...minimal, method: { kind: 'bomrl', alg: 'l2', lambda: 0 } })[0]).toMatch(
+      /^method\.lambda: /,
+    );
+    expect(issuesOf({ ...minimal, env: { family: 'frozen-lake', gamma: 1.5 } })[0]).toMatch(
+      /^env\.gamma: /,
+    );
     expect(issuesOf({ env: minimal.env, method: minimal.method })[0]).toMatch(/^policy: /);
   });
 
@@ -71,7 +83,10 @@ describe('config schema', () => {
   it('loads YAML and JSON files and reports parse errors with the file name', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bomrl-config-'));
     const yamlFile = path.join(dir, 'c.yaml');
-    fs.writeFileSync(yamlFile, 'env:\n  family: frozen-lake\npolicy:\n  kind: tabular-softmax\nmethod:\n  kind: maml\n');
+    fs.writeFileSync(
+      yamlFile,
+      'env:\n  family: frozen-lake\npolicy:\n  kind: tabular-softmax\nmethod:\n  kind: maml\n',
+    );
     expect(loadConfigFile(yamlFile, ['seed=3']).seed).toBe(3);
     const jsonFile = path.join(dir, 'c.json');
     fs.writeFileSync(jsonFile, '{ not json');

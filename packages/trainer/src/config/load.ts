@@ -54,7 +54,8 @@ export function resolveConfig(input: unknown): Config {
 /** Parses a `key.path=value` override; the value is JSON when it parses, else a string. */
 export function parseOverride(text: string): { path: string[]; value: unknown } {
   const eq = text.indexOf('=');
-  if (eq <= 0) throw new ConfigError([`override '${text}': expected key.path=value, e.g. meta.lr=0.01`]);
+  if (eq <= 0)
+    throw new ConfigError([`override '${text}': expected key.path=value, e.g. meta.lr=0.01`]);
   const key = text.slice(0, eq).trim();
   const raw = text.slice(eq + 1).trim();
   let value: unknown = raw;
@@ -98,7 +99,9 @@ export function loadConfigFile(file: string, overrides: readonly string[] = []):
   try {
     data = ext === '.yaml' || ext === '.yml' ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
-    throw new ConfigError([`cannot parse '${file}' as ${ext === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`]);
+    throw new ConfigError([
+      `cannot parse '${file}' as ${ext === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+    ]);
   }
   return resolveConfig(applyOverrides(data, overrides));
 }

@@ -1,6 +1,6 @@
+import { centralGradient, relativeError } from '@bomrl/core';
 import { FrozenLake } from '@bomrl/envs';
 import { evaluatePolicy, type TabularModel } from '@bomrl/envs/tabular';
-import { centralGradient, relativeError } from '@bomrl/core';
 import { describe, expect, it } from 'vitest';
 import {
   adaptExact64,
@@ -37,7 +37,10 @@ describe('float64 reference: exact return and policy gradient', () => {
   it('J equals the envs toolkit and the gradient equals central differences', () => {
     for (const m of [...high, ...low]) {
       const { J, grad } = returnAndGradient(m, phi);
-      expect(J).toBeCloseTo(evaluatePolicy(m, softmaxTable(phi, m.nActions), { mode: 'finite' }).J, 12);
+      expect(J).toBeCloseTo(
+        evaluatePolicy(m, softmaxTable(phi, m.nActions), { mode: 'finite' }).J,
+        12,
+      );
       const fd = centralGradient((x) => returnAndGradient(m, x).J, phi, 1e-6);
       expect(relativeError(grad, fd)).toBeLessThan(1e-7);
     }
@@ -56,7 +59,10 @@ describe('float64 reference: lower level', () => {
     const q = softmaxTable(theta, A);
     for (let s = 0; s < m.nStates; s++) {
       if (visitation[s] === 0) continue;
-      const w = Array.from({ length: A }, (_, a) => p[s * A + a]! * Math.exp(advantages[s * A + a]! / lambda));
+      const w = Array.from(
+        { length: A },
+        (_, a) => p[s * A + a]! * Math.exp(advantages[s * A + a]! / lambda),
+      );
       const z = w.reduce((x, y) => x + y, 0);
       for (let a = 0; a < A; a++) expect(Math.abs(q[s * A + a]! - w[a]! / z)).toBeLessThan(1e-10);
     }
@@ -67,7 +73,8 @@ describe('float64 reference: lower level', () => {
     for (const lambda of [0.5, 2, 8, 32]) {
       const theta = solvePenalized(m, phi, 'forward-kl', lambda);
       for (let s = 0; s < m.nStates; s++) {
-        const mean = (x: Float64Array) => x.subarray(s * A, s * A + A).reduce((a, b) => a + b, 0) / A;
+        const mean = (x: Float64Array) =>
+          x.subarray(s * A, s * A + A).reduce((a, b) => a + b, 0) / A;
         expect(mean(theta)).toBeCloseTo(mean(phi), 10);
       }
       const d = distanceValue(m, phi, theta, 'forward-kl');
@@ -94,7 +101,9 @@ describe('float64 reference: lower level', () => {
         { kind: 'penalty', distance: 'l2', lambda: 0.05 },
         { kind: 'maml', alpha: 1 },
       ] as const) {
-        expect(returnAndGradient(model, adaptExact64(model, uniform, op)).J).toBeGreaterThan(before);
+        expect(returnAndGradient(model, adaptExact64(model, uniform, op)).J).toBeGreaterThan(
+          before,
+        );
       }
     }
   });
@@ -135,10 +144,20 @@ describe('float64 reference: per-state derivatives', () => {
       };
       const theta = Float64Array.from([1.5, -2, 0.3, 0.7]);
       const at = stateObjective(pr, theta);
-      expect(relativeError(at.grad, centralGradient((x) => stateObjective(pr, x).value, theta))).toBeLessThan(1e-7);
+      expect(
+        relativeError(
+          at.grad,
+          centralGradient((x) => stateObjective(pr, x).value, theta),
+        ),
+      ).toBeLessThan(1e-7);
       for (let j = 0; j < 4; j++) {
         const col = centralGradient((x) => stateObjective(pr, x).grad[j]!, theta);
-        expect(relativeError(Array.from({ length: 4 }, (_, i) => at.hess[j * 4 + i]!), col)).toBeLessThan(1e-6);
+        expect(
+          relativeError(
+            Array.from({ length: 4 }, (_, i) => at.hess[j * 4 + i]!),
+            col,
+          ),
+        ).toBeLessThan(1e-6);
       }
     }
   });

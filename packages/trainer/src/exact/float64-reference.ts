@@ -15,8 +15,16 @@ import { adaptationTerms, type TabularModel } from '@bomrl/envs/tabular';
 
 /** The lower-level operator of the reference. */
 export type ReferenceOperator =
-  | { readonly kind: 'penalty'; readonly distance: 'forward-kl' | 'reverse-kl' | 'l2'; readonly lambda: number }
-  | { readonly kind: 'constrained'; readonly distance: 'forward-kl' | 'reverse-kl' | 'l2'; readonly delta: number }
+  | {
+      readonly kind: 'penalty';
+      readonly distance: 'forward-kl' | 'reverse-kl' | 'l2';
+      readonly lambda: number;
+    }
+  | {
+      readonly kind: 'constrained';
+      readonly distance: 'forward-kl' | 'reverse-kl' | 'l2';
+      readonly delta: number;
+    }
   | { readonly kind: 'maml'; readonly alpha: number };
 
 /** Row-wise softmax of a logits table. */
@@ -27,7 +35,8 @@ export function softmaxTable(logits: Float64Array, nActions: number): Float64Arr
     for (let a = 0; a < nActions; a++) m = Math.max(m, logits[s * nActions + a]!);
     let z = 0;
     for (let a = 0; a < nActions; a++) z += Math.exp(logits[s * nActions + a]! - m);
-    for (let a = 0; a < nActions; a++) out[s * nActions + a] = Math.exp(logits[s * nActions + a]! - m) / z;
+    for (let a = 0; a < nActions; a++)
+      out[s * nActions + a] = Math.exp(logits[s * nActions + a]! - m) / z;
   }
   return out;
 }
@@ -36,7 +45,10 @@ export function softmaxTable(logits: Float64Array, nActions: number): Float64Arr
  * Finite-horizon return J of the softmax policy with these logits and its exact gradient
  * (policy-gradient theorem with time-dependent Q_t, then the softmax Jacobian).
  */
-export function returnAndGradient(model: TabularModel, logits: Float64Array): { J: number; grad: Float64Array } {
+export function returnAndGradient(
+  model: TabularModel,
+  logits: Float64Array,
+): { J: number; grad: Float64Array } {
   const S = model.nStates;
   const A = model.nActions;
   const H = model.horizon;
@@ -66,7 +78,8 @@ export function returnAndGradient(model: TabularModel, logits: Float64Array): { 
     for (let s = 0; s < S; s++) {
       for (let a = 0; a < A; a++) {
         let q = model.R[s * A + a]!;
-        for (let s2 = 0; s2 < S; s2++) q += model.gamma * model.P[(s * A + a) * S + s2]! * vNext[s2]!;
+        for (let s2 = 0; s2 < S; s2++)
+          q += model.gamma * model.P[(s * A + a) * S + s2]! * vNext[s2]!;
         v[s]! += pi[s * A + a]! * q;
         G[s * A + a]! += discount * d[t]![s]! * q;
       }
@@ -115,7 +128,9 @@ export function stateObjective(pr: StateProblem, theta: Float64Array) {
   for (let i = 0; i < n; i++) {
     grad[i] = pr.w * q[i]! * (pr.adv[i]! - f);
     for (let j = 0; j < n; j++) {
-      hess[i * n + j] = pr.w * (q[i]! * ((i === j ? 1 : 0) - q[j]!) * (pr.adv[i]! - f) - q[i]! * q[j]! * (pr.adv[j]! - f));
+      hess[i * n + j] =
+        pr.w *
+        (q[i]! * ((i === j ? 1 : 0) - q[j]!) * (pr.adv[i]! - f) - q[i]! * q[j]! * (pr.adv[j]! - f));
     }
   }
   let dist = 0;
@@ -132,11 +147,13 @@ export function stateObjective(pr: StateProblem, theta: Float64Array) {
     const m = Math.max(...theta);
     for (let i = 0; i < n; i++) lseTheta += Math.exp(theta[i]! - m);
     lseTheta = m + Math.log(lseTheta);
-    for (let i = 0; i < n; i++) dist += pr.p[i]! > 0 ? pr.p[i]! * (Math.log(pr.p[i]!) - (theta[i]! - lseTheta)) : 0;
+    for (let i = 0; i < n; i++)
+      dist += pr.p[i]! > 0 ? pr.p[i]! * (Math.log(pr.p[i]!) - (theta[i]! - lseTheta)) : 0;
     dist *= pr.w;
     for (let i = 0; i < n; i++) {
       grad[i]! -= pr.lambda * pr.w * (q[i]! - pr.p[i]!);
-      for (let j = 0; j < n; j++) hess[i * n + j]! -= pr.lambda * pr.w * ((i === j ? q[i]! : 0) - q[i]! * q[j]!);
+      for (let j = 0; j < n; j++)
+        hess[i * n + j]! -= pr.lambda * pr.w * ((i === j ? q[i]! : 0) - q[i]! * q[j]!);
     }
   } else {
     // KL(q || p) with c = log q - log p: grad q (c - K), Hessian as derived in the README
@@ -151,7 +168,8 @@ export function stateObjective(pr: StateProblem, theta: Float64Array) {
       grad[i]! -= pr.lambda * pr.w * q[i]! * (c[i]! - K);
       for (let j = 0; j < n; j++) {
         const dij = i === j ? 1 : 0;
-        const h = q[i]! * (dij - q[j]!) * (c[i]! - K) + q[i]! * (dij - q[j]!) - q[i]! * q[j]! * (c[j]! - K);
+        const h =
+          q[i]! * (dij - q[j]!) * (c[i]! - K) + q[i]! * (dij - q[j]!) - q[i]! * q[j]! * (c[j]! - K);
         hess[i * n + j]! -= pr.lambda * pr.w * h;
       }
     }
@@ -166,10 +184,12 @@ export function solveDense(a: Float64Array, b: Float64Array, n: number): Float64
   const x = Float64Array.from(b);
   for (let col = 0; col < n; col++) {
     let piv = col;
-    for (let r = col + 1; r < n; r++) if (Math.abs(m[r * n + col]!) > Math.abs(m[piv * n + col]!)) piv = r;
+    for (let r = col + 1; r < n; r++)
+      if (Math.abs(m[r * n + col]!) > Math.abs(m[piv * n + col]!)) piv = r;
     if (m[piv * n + col] === 0) throw new Error('solveDense: singular matrix');
     if (piv !== col) {
-      for (let k = 0; k < n; k++) [m[col * n + k], m[piv * n + k]] = [m[piv * n + k]!, m[col * n + k]!];
+      for (let k = 0; k < n; k++)
+        [m[col * n + k], m[piv * n + k]] = [m[piv * n + k]!, m[col * n + k]!];
       [x[col], x[piv]] = [x[piv]!, x[col]!];
     }
     for (let r = col + 1; r < n; r++) {
@@ -249,7 +269,13 @@ function solveState(pr: StateProblem, tol: number): Float64Array {
  * Second-order check at a claimed solution: -Hess G_s (gauged) must be positive definite, so the
  * point is a strict local maximum and not a plateau or saddle the gradient test mistook for one.
  */
-function assertStrictMaximum(hess: Float64Array, n: number, gauge: boolean, scale: number, pr: StateProblem) {
+function assertStrictMaximum(
+  hess: Float64Array,
+  n: number,
+  gauge: boolean,
+  scale: number,
+  pr: StateProblem,
+) {
   const m = gaugedNegHessian(hess, n, gauge);
   // Cholesky: every pivot must stay clearly positive relative to the problem's scale
   const l = new Float64Array(n * n);
@@ -269,7 +295,12 @@ function assertStrictMaximum(hess: Float64Array, n: number, gauge: boolean, scal
   }
 }
 
-function stateProblems(model: TabularModel, phi: Float64Array, distance: StateProblem['distance'], lambda: number) {
+function stateProblems(
+  model: TabularModel,
+  phi: Float64Array,
+  distance: StateProblem['distance'],
+  lambda: number,
+) {
   const { visitation, advantages } = lowerLevelData(model, phi);
   const A = model.nActions;
   const p = softmaxTable(phi, A);
@@ -293,7 +324,9 @@ export function solvePenalized(
 ): Float64Array {
   const A = model.nActions;
   const theta = new Float64Array(phi.length);
-  stateProblems(model, phi, distance, lambda).forEach((pr, s) => theta.set(solveState(pr, tol), s * A));
+  stateProblems(model, phi, distance, lambda).forEach((pr, s) =>
+    theta.set(solveState(pr, tol), s * A),
+  );
   return theta;
 }
 
@@ -326,13 +359,16 @@ export function solveConstrained(
   let hi = 0;
   while (above(hi)) {
     hi += Math.log(4);
-    if (hi > Math.log(1e8)) throw new Error('float64 reference: cannot bracket D2 = delta from above');
+    if (hi > Math.log(1e8))
+      throw new Error('float64 reference: cannot bracket D2 = delta from above');
   }
   lo = hi;
   while (!above(lo)) {
     lo -= Math.log(4);
     if (lo < Math.log(1e-4)) {
-      throw new Error('float64 reference: D2 <= delta even at lambda 1e-4: the constraint is inactive');
+      throw new Error(
+        'float64 reference: D2 <= delta even at lambda 1e-4: the constraint is inactive',
+      );
     }
   }
   for (let i = 0; i < 200 && hi - lo > 1e-14; i++) {
@@ -345,7 +381,11 @@ export function solveConstrained(
 }
 
 /** theta'(phi) for any reference operator. */
-export function adaptExact64(model: TabularModel, phi: Float64Array, op: ReferenceOperator): Float64Array {
+export function adaptExact64(
+  model: TabularModel,
+  phi: Float64Array,
+  op: ReferenceOperator,
+): Float64Array {
   if (op.kind === 'penalty') return solvePenalized(model, phi, op.distance, op.lambda);
   if (op.kind === 'constrained') return solveConstrained(model, phi, op.distance, op.delta).theta;
   const { grad } = returnAndGradient(model, phi);
@@ -353,8 +393,14 @@ export function adaptExact64(model: TabularModel, phi: Float64Array, op: Referen
 }
 
 /** F(phi) = mean over tasks of J_tau(theta'_tau(phi)). */
-export function metaObjective64(models: readonly TabularModel[], phi: Float64Array, op: ReferenceOperator): number {
-  return models.reduce((s, m) => s + returnAndGradient(m, adaptExact64(m, phi, op)).J, 0) / models.length;
+export function metaObjective64(
+  models: readonly TabularModel[],
+  phi: Float64Array,
+  op: ReferenceOperator,
+): number {
+  return (
+    models.reduce((s, m) => s + returnAndGradient(m, adaptExact64(m, phi, op)).J, 0) / models.length
+  );
 }
 
 /** Central finite differences of F (step h per coordinate). */

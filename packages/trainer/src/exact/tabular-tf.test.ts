@@ -1,10 +1,16 @@
 import { relativeError } from '@bomrl/core';
 import { FrozenLake } from '@bomrl/envs';
-import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor1D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { lowerLevelData, returnAndGradient } from './float64-reference';
-import { disposeTabular, finiteHorizonReturn, policyTable, tabularTensors, visitationAndAdvantage } from './tabular-tf';
+import {
+  disposeTabular,
+  finiteHorizonReturn,
+  policyTable,
+  tabularTensors,
+  visitationAndAdvantage,
+} from './tabular-tf';
 
 const family = FrozenLake.family({ variance: 'high', size: 4 });
 const model = family.make(family.sampleTasks(1, 5)[0]!).model();

@@ -1,6 +1,6 @@
 import type { TabularModel } from '@bomrl/envs/tabular';
-import * as tf from '@tensorflow/tfjs-core';
 import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Exact tabular quantities as tfjs functions of the policy logits, differentiable (twice) in
@@ -71,7 +71,10 @@ export function finiteHorizonReturn(m: TabularTensors, logits: Tensor1D): Scalar
  * nu^pi (normalized finite-horizon discounted visitation, [S]) and the stationary discounted
  * advantage A^pi ([S, A]) of the policy pi ([S, A]).
  */
-export function visitationAndAdvantage(m: TabularTensors, pi: Tensor2D): { nu: Tensor1D; A: Tensor2D } {
+export function visitationAndAdvantage(
+  m: TabularTensors,
+  pi: Tensor2D,
+): { nu: Tensor1D; A: Tensor2D } {
   return tf.tidy(() => {
     const { Ppi, rpi } = policyDynamics(m, pi);
     let d: Tensor2D = m.initial;

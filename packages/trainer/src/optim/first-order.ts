@@ -25,16 +25,21 @@ export class FirstOrderOptimizer {
   private v: Float64Array | null = null;
 
   constructor(private readonly options: FirstOrderOptions) {
-    if (!(options.lr > 0)) throw new RangeError(`meta optimizer: lr must be > 0, got ${options.lr}`);
+    if (!(options.lr > 0))
+      throw new RangeError(`meta optimizer: lr must be > 0, got ${options.lr}`);
   }
 
   /** Returns params + update(gradient); does not modify its inputs. */
   ascend(params: Float64Array, gradient: Float64Array): Float64Array {
     if (params.length !== gradient.length) {
-      throw new RangeError(`meta optimizer: ${params.length} params but ${gradient.length} gradient entries`);
+      throw new RangeError(
+        `meta optimizer: ${params.length} params but ${gradient.length} gradient entries`,
+      );
     }
     if (!gradient.every(Number.isFinite)) {
-      throw new RangeError('meta optimizer: the meta-gradient has NaN or Inf entries; refusing to step');
+      throw new RangeError(
+        'meta optimizer: the meta-gradient has NaN or Inf entries; refusing to step',
+      );
     }
     const { lr } = this.options;
     this.step++;
@@ -67,7 +72,9 @@ export class FirstOrderOptimizer {
 
   setState(state: OptimizerState): void {
     if (state.kind !== this.options.kind) {
-      throw new Error(`meta optimizer: checkpoint is for '${state.kind}', this run uses '${this.options.kind}'`);
+      throw new Error(
+        `meta optimizer: checkpoint is for '${state.kind}', this run uses '${this.options.kind}'`,
+      );
     }
     this.step = state.step;
     this.m = state.m ? Float64Array.from(state.m) : null;

@@ -5,7 +5,9 @@ import { trustRegionStep } from './trust-region-step';
 describe('FirstOrderOptimizer', () => {
   it('SGD ascends by lr * gradient', () => {
     const o = new FirstOrderOptimizer({ kind: 'sgd', lr: 0.5 });
-    expect(Array.from(o.ascend(Float64Array.from([1, 2]), Float64Array.from([2, -4])))).toEqual([2, 0]);
+    expect(Array.from(o.ascend(Float64Array.from([1, 2]), Float64Array.from([2, -4])))).toEqual([
+      2, 0,
+    ]);
   });
 
   it("Adam's first step moves every coordinate by lr in the gradient's sign", () => {
@@ -16,21 +18,25 @@ describe('FirstOrderOptimizer', () => {
 
   it('maximizes a concave quadratic', () => {
     const o = new FirstOrderOptimizer({ kind: 'adam', lr: 0.05 });
-    let p = Float64Array.from([3, -2]);
-    for (let i = 0; i < 2000; i++) p = o.ascend(p, p.map((x, j) => -(x - [1, 0.5][j]!)));
+    let p: Float64Array = Float64Array.from([3, -2]);
+    for (let i = 0; i < 2000; i++)
+      p = o.ascend(
+        p,
+        p.map((x, j) => -(x - [1, 0.5][j]!)),
+      );
     expect(p[0]).toBeCloseTo(1, 3);
     expect(p[1]).toBeCloseTo(0.5, 3);
   });
 
   it('resumes bit-exactly from a JSON round-trip of its state', () => {
     const a = new FirstOrderOptimizer({ kind: 'adam', lr: 0.1 });
-    let p = Float64Array.from([1, 1]);
+    let p: Float64Array = Float64Array.from([1, 1]);
     const grad = (x: Float64Array) => x.map((v) => Math.sin(v) - v);
     for (let i = 0; i < 3; i++) p = a.ascend(p, grad(p));
     const b = new FirstOrderOptimizer({ kind: 'adam', lr: 0.1 });
     b.setState(JSON.parse(JSON.stringify(a.getState())));
-    let pa = p;
-    let pb = Float64Array.from(p);
+    let pa: Float64Array = p;
+    let pb: Float64Array = Float64Array.from(p);
     for (let i = 0; i < 5; i++) {
       pa = a.ascend(pa, grad(pa));
       pb = b.ascend(pb, grad(pb));
@@ -41,7 +47,9 @@ describe('FirstOrderOptimizer', () => {
   it('refuses NaN gradients and mismatched sizes', () => {
     const o = new FirstOrderOptimizer({ kind: 'adam', lr: 0.1 });
     expect(() => o.ascend(Float64Array.from([1]), Float64Array.from([Number.NaN]))).toThrow(/NaN/);
-    expect(() => o.ascend(Float64Array.from([1]), Float64Array.from([1, 2]))).toThrow(/1 params but 2/);
+    expect(() => o.ascend(Float64Array.from([1]), Float64Array.from([1, 2]))).toThrow(
+      /1 params but 2/,
+    );
     expect(() => new FirstOrderOptimizer({ kind: 'sgd', lr: 0 })).toThrow(/lr must be > 0/);
   });
 });
@@ -57,10 +65,16 @@ describe('trustRegionStep', () => {
   it('takes the natural-gradient direction scaled to the KL bound', () => {
     const maxKl = 0.01;
     // (the KL is reported a hair below the quadratic model so rounding cannot force a backtrack)
-    const r = trustRegionStep(params, g, fisher, (c) => ({ kl: kl(c) * (1 - 1e-9), improvement: 1 }), {
-      maxKl,
-      cgDamping: 0,
-    });
+    const r = trustRegionStep(
+      params,
+      g,
+      fisher,
+      (c) => ({ kl: kl(c) * (1 - 1e-9), improvement: 1 }),
+      {
+        maxKl,
+        cgDamping: 0,
+      },
+    );
     expect(r.accepted).toBe(true);
     expect(r.backtracks).toBe(0);
     expect(r.kl).toBeCloseTo(maxKl, 8);
@@ -73,11 +87,16 @@ describe('trustRegionStep', () => {
   it('backtracks until the KL bound holds and the surrogate improves, never exceeding max_kl', () => {
     const maxKl = 0.02;
     // the true KL is twice the quadratic model's: the full step violates the bound
-    const r = trustRegionStep(params, g, fisher, (c) => ({ kl: 2 * kl(c), improvement: 1 }), { maxKl, cgDamping: 0 });
+    const r = trustRegionStep(params, g, fisher, (c) => ({ kl: 2 * kl(c), improvement: 1 }), {
+      maxKl,
+      cgDamping: 0,
+    });
     expect(r.accepted).toBe(true);
     expect(r.backtracks).toBeGreaterThan(0);
     expect(r.kl).toBeLessThanOrEqual(maxKl);
-    const none = trustRegionStep(params, g, fisher, (c) => ({ kl: kl(c), improvement: -1 }), { maxKl });
+    const none = trustRegionStep(params, g, fisher, (c) => ({ kl: kl(c), improvement: -1 }), {
+      maxKl,
+    });
     expect(none.accepted).toBe(false);
     expect(Array.from(none.params)).toEqual([0, 0, 0]);
   });

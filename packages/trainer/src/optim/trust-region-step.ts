@@ -43,7 +43,13 @@ export function trustRegionStep(
   evaluate: (candidate: Float64Array) => Candidate,
   options: TrustRegionOptions,
 ): TrustRegionResult {
-  const { maxKl, cgIterations = 10, cgDamping = 1e-5, lineSearchSteps = 15, lineSearchShrink = 0.8 } = options;
+  const {
+    maxKl,
+    cgIterations = 10,
+    cgDamping = 1e-5,
+    lineSearchSteps = 15,
+    lineSearchShrink = 0.8,
+  } = options;
   if (!(maxKl > 0)) throw new RangeError(`trustRegionStep: maxKl must be > 0, got ${maxKl}`);
   const unchanged = (cg: number): TrustRegionResult => ({
     params: Float64Array.from(params),
@@ -54,7 +60,11 @@ export function trustRegionStep(
     cgIterations: cg,
   });
   if (!gradient.some((g) => g !== 0)) return unchanged(0);
-  const solve = conjugateGradientHost(fisherVector, gradient, { maxIter: cgIterations, tol: 1e-10, damping: cgDamping });
+  const solve = conjugateGradientHost(fisherVector, gradient, {
+    maxIter: cgIterations,
+    tol: 1e-10,
+    damping: cgDamping,
+  });
   const x = solve.x;
   const Fx = fisherVector(x);
   let xFx = 0;
@@ -66,7 +76,14 @@ export function trustRegionStep(
     const candidate = params.map((p, i) => p + scale * x[i]!);
     const { kl, improvement } = evaluate(candidate);
     if (kl <= maxKl && improvement > 0) {
-      return { params: candidate, accepted: true, backtracks: k, kl, improvement, cgIterations: solve.iterations };
+      return {
+        params: candidate,
+        accepted: true,
+        backtracks: k,
+        kl,
+        improvement,
+        cgIterations: solve.iterations,
+      };
     }
   }
   return unchanged(solve.iterations);

@@ -7,8 +7,21 @@ describe('lineChart', () => {
     xLabel: 'adaptation round',
     yLabel: 'return',
     series: [
-      { name: 'BO-MRL', points: [{ x: 0, y: 0.4, error: 0.1 }, { x: 1, y: 1.5, error: 0.05 }, { x: 2, y: 1.6 }] },
-      { name: 'MAML', points: [{ x: 0, y: 0.4 }, { x: 1, y: 1.3 }] },
+      {
+        name: 'BO-MRL',
+        points: [
+          { x: 0, y: 0.4, error: 0.1 },
+          { x: 1, y: 1.5, error: 0.05 },
+          { x: 2, y: 1.6 },
+        ],
+      },
+      {
+        name: 'MAML',
+        points: [
+          { x: 0, y: 0.4 },
+          { x: 1, y: 1.3 },
+        ],
+      },
     ],
     reference: { y: 1.64, label: 'J*' },
   };
@@ -37,7 +50,9 @@ describe('lineChart', () => {
   });
 
   it('refuses non-finite or empty data', () => {
-    expect(() => lineChart({ ...spec, series: [{ name: 'a', points: [{ x: 0, y: Number.NaN }] }] })).toThrow(/non-finite/);
+    expect(() =>
+      lineChart({ ...spec, series: [{ name: 'a', points: [{ x: 0, y: Number.NaN }] }] }),
+    ).toThrow(/non-finite/);
     expect(() => lineChart({ ...spec, series: [{ name: 'a', points: [] }] })).toThrow(/no points/);
   });
 

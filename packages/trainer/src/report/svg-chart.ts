@@ -23,11 +23,24 @@ export interface LineChartSpec {
   readonly height?: number;
 }
 
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
+const PALETTE = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#ff7f0e',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#17becf',
+];
 const MARGIN = { left: 64, right: 160, top: 36, bottom: 48 };
 
 const escapeXml = (s: string) =>
-  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+  s
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;');
 
 /** About five round tick values covering [lo, hi]. */
 export function niceTicks(lo: number, hi: number, count = 5): number[] {
@@ -36,7 +49,8 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? raw;
   const ticks: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+    ticks.push(Number(v.toPrecision(12)));
   return ticks;
 }
 
@@ -71,11 +85,14 @@ export function chartScale(spec: LineChartSpec) {
  * optional reference line). Plain strings, no dependencies, deterministic output.
  */
 export function lineChart(spec: LineChartSpec): string {
-  if (spec.series.every((s) => s.points.length === 0)) throw new RangeError(`lineChart '${spec.title}': no points`);
+  if (spec.series.every((s) => s.points.length === 0))
+    throw new RangeError(`lineChart '${spec.title}': no points`);
   for (const s of spec.series) {
     for (const p of s.points) {
       if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) {
-        throw new RangeError(`lineChart '${spec.title}': series '${s.name}' has a non-finite point`);
+        throw new RangeError(
+          `lineChart '${spec.title}': series '${s.name}' has a non-finite point`,
+        );
       }
     }
   }
@@ -91,7 +108,9 @@ export function lineChart(spec: LineChartSpec): string {
   const right = width - MARGIN.right;
   const top = MARGIN.top;
   const bottom = height - MARGIN.bottom;
-  out.push(`<g class="axes" stroke="#333" fill="none"><path d="M${left},${top}V${bottom}H${right}"/></g>`);
+  out.push(
+    `<g class="axes" stroke="#333" fill="none"><path d="M${left},${top}V${bottom}H${right}"/></g>`,
+  );
   for (const t of niceTicks(domain.x0, domain.x1)) {
     out.push(
       `<line class="xtick" x1="${f(px(t))}" y1="${bottom}" x2="${f(px(t))}" y2="${bottom + 5}" stroke="#333"/>`,
@@ -118,9 +137,13 @@ export function lineChart(spec: LineChartSpec): string {
   spec.series.forEach((s, i) => {
     const color = PALETTE[i % PALETTE.length]!;
     const pts = [...s.points].sort((a, b) => a.x - b.x);
-    out.push(`<g class="series" data-name="${escapeXml(s.name)}" stroke="${color}" fill="${color}">`);
+    out.push(
+      `<g class="series" data-name="${escapeXml(s.name)}" stroke="${color}" fill="${color}">`,
+    );
     if (pts.length > 1) {
-      out.push(`<polyline fill="none" stroke-width="2" points="${pts.map((p) => `${f(px(p.x))},${f(py(p.y))}`).join(' ')}"/>`);
+      out.push(
+        `<polyline fill="none" stroke-width="2" points="${pts.map((p) => `${f(px(p.x))},${f(py(p.y))}`).join(' ')}"/>`,
+      );
     }
     for (const p of pts) {
       if (p.error !== undefined && p.error > 0) {

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from './atomic-file';
 
 /** One row of metrics: flat numbers and strings; `iteration` orders and de-duplicates rows. */
-export type MetricsRecord = { readonly iteration: number } & Readonly<Record<string, number | string>>;
+export type MetricsRecord = { readonly iteration: number } & Readonly<
+  Record<string, number | string>
+>;
 
 /** The files of a run directory. */
 export const RUN_FILES = {
@@ -76,14 +78,18 @@ export class RunDirectory {
    */
   truncateMetricsAfter(iteration: number): void {
     const kept = this.readMetrics().filter((r) => r.iteration <= iteration);
-    writeFileAtomic(this.file(RUN_FILES.metrics), kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    writeFileAtomic(
+      this.file(RUN_FILES.metrics),
+      kept.map((r) => `${JSON.stringify(r)}\n`).join(''),
+    );
   }
 
   /** Rewrites metrics.csv from metrics.jsonl (columns: the union of keys, first-seen order). */
   writeMetricsCsv(): void {
     const rows = this.readMetrics();
     const columns: string[] = [];
-    for (const row of rows) for (const k of Object.keys(row)) if (!columns.includes(k)) columns.push(k);
+    for (const row of rows)
+      for (const k of Object.keys(row)) if (!columns.includes(k)) columns.push(k);
     const cell = (v: unknown) => {
       if (v === undefined) return '';
       const s = String(v);

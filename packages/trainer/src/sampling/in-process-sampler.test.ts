@@ -32,7 +32,9 @@ describe('InProcessSampler', () => {
     const mean = returns.reduce((s, x) => s + x, 0) / returns.length;
     const sd = Math.sqrt(returns.reduce((s, x) => s + (x - mean) ** 2, 0) / (returns.length - 1));
     const model = family.make(task!).model();
-    const exact = evaluatePolicy(model, softmaxTable(Float64Array.from(logits), 4), { mode: 'finite' }).J;
+    const exact = evaluatePolicy(model, softmaxTable(Float64Array.from(logits), 4), {
+      mode: 'finite',
+    }).J;
     expect(Math.abs(mean - exact)).toBeLessThan((4 * sd) / Math.sqrt(returns.length));
     sampler.close();
   });
@@ -43,7 +45,12 @@ describe('InProcessSampler', () => {
     const sampler = new InProcessSampler(nav, gaussian);
     // a goal right at the start: a near-zero policy reaches it at once
     const [episodes] = await sampler.sample([
-      { task: { kind: 'navigation-2d', goal: [0.005, 0.005] }, params: gaussian.init(0), episodes: 3, seed: 0 },
+      {
+        task: { kind: 'navigation-2d', goal: [0.005, 0.005] },
+        params: gaussian.init(0),
+        episodes: 3,
+        seed: 0,
+      },
     ]);
     for (const e of episodes!) {
       expect(e.actionSize).toBe(2);
@@ -56,6 +63,8 @@ describe('InProcessSampler', () => {
 
   it('rejects a bad episode count', async () => {
     const sampler = new InProcessSampler(family, policy);
-    await expect(sampler.sample([{ task: task!, params, episodes: 0, seed: 0 }])).rejects.toThrow(/positive integer/);
+    await expect(sampler.sample([{ task: task!, params, episodes: 0, seed: 0 }])).rejects.toThrow(
+      /positive integer/,
+    );
   });
 });
