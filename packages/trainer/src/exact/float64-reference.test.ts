@@ -162,3 +162,20 @@ describe('float64 reference: per-state derivatives', () => {
     }
   });
 });
+
+describe('float64 reference: MAML and constrained hypergradients equal finite differences', () => {
+  it('MAML (one exact PG step): (I + alpha Hess J) grad J(theta) vs FD <= 1e-5', async () => {
+    const { mamlHypergradient64 } = await import('./float64-reference');
+    const ift = mamlHypergradient64(high, phi, 2);
+    const fd = finiteDifferenceHypergradient64(high, phi, { kind: 'maml', alpha: 2 });
+    expect(relativeError(ift, fd)).toBeLessThan(1e-5);
+  });
+
+  it('constrained reverse KL: the KKT formula vs FD <= 1e-5', async () => {
+    const { constrainedHypergradient64 } = await import('./float64-reference');
+    const m = [high[0]!];
+    const ift = constrainedHypergradient64(m, phi, 'reverse-kl', 0.05);
+    const fd = finiteDifferenceHypergradient64(m, phi, { kind: 'constrained', distance: 'reverse-kl', delta: 0.05 });
+    expect(relativeError(ift, fd)).toBeLessThan(1e-5);
+  });
+});

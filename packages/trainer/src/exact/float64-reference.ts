@@ -485,3 +485,92 @@ export function iftHypergradient64(
   }
   return out.map((x) => x / models.length);
 }
+
+/**
+ * MAML's exact meta-gradient in float64: theta = phi + alpha grad J(phi), so
+ * dJ(theta)/dphi = (I + alpha Hess J(phi)) grad J(theta), with Hess J(phi) v by central
+ * differences of the analytic policy gradient (symmetric, so no transpose is needed).
+ */
+export function mamlHypergradient64(
+  models: readonly TabularModel[],
+  phi: Float64Array,
+  alpha: number,
+  h = 1e-6,
+): Float64Array {
+  const out = new Float64Array(phi.length);
+  for (const model of models) {
+    const theta = adaptExact64(model, phi, { kind: 'maml', alpha });
+    const { grad: g } = returnAndGradient(model, theta);
+    const plus = phi.map((p, i) => p + h * g[i]!);
+    const minus = phi.map((p, i) => p - h * g[i]!);
+    const gp = returnAndGradient(model, plus).grad;
+    const gm = returnAndGradient(model, minus).grad;
+    for (let i = 0; i < phi.length; i++) out[i]! += g[i]! + (alpha * (gp[i]! - gm[i]!)) / (2 * h);
+  }
+  return out.map((x) => x / models.length);
+}
+
+/**
+ * The constrained operator's hypergradient in float64 (KKT / implicit function theorem):
+ * theta(phi) = theta_pen(phi, mu(phi)) with D2(phi, theta) = delta. With H = -Hess G_mu,
+ * v = H^{-1} g, w = H^{-1} grad_theta D2 and M_j = d/dphi_j grad_theta G_mu (central
+ * differences of the analytic gradient):
+ *   dmu/dphi_j = (dD2/dphi_j + w . M_j) / (grad_theta D2 . w)
+ *   dF/dphi_j = v . M_j - (v . grad_theta D2) dmu/dphi_j
+ */
+export function constrainedHypergradient64(
+  models: readonly TabularModel[],
+  phi: Float64Array,
+  distance: StateProblem['distance'],
+  delta: number,
+  h = 1e-6,
+): Float64Array {
+  const out = new Float64Array(phi.length);
+  const A = models[0]!.nActions;
+  for (const model of models) {
+    const { theta, multiplier: mu } = solveConstrained(model, phi, distance, delta);
+    const { grad: g } = returnAndGradient(model, theta);
+    // grad_theta D2 = (grad_theta L - grad_theta G_mu) / mu
+    const gL = lowerLevelGradient(model, phi, theta, distance, 0);
+    const gG = lowerLevelGradient(model, phi, theta, distance, mu);
+    const dD = gL.map((x, i) => (x - gG[i]!) / mu);
+    const v = new Float64Array(theta.length);
+    const w = new Float64Array(theta.length);
+    const gauge = distance !== 'l2';
+    stateProblems(model, phi, distance, mu).forEach((pr, s) => {
+      if (gauge && pr.w === 0) return;
+      const { hess } = stateObjective(pr, theta.subarray(s * A, s * A + A));
+      const m = gaugedNegHessian(hess, A, gauge);
+      v.set(solveDense(m, g.subarray(s * A, s * A + A), A), s * A);
+      w.set(solveDense(m, dD.subarray(s * A, s * A + A), A), s * A);
+    });
+    const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+      let t = 0;
+      for (let i = 0; i < a.length; i++) t += a[i]! * b[i]!;
+      return t;
+    };
+    const vD = dot(v, dD);
+    const wD = dot(w, dD);
+    const x = Float64Array.from(phi);
+    for (let j = 0; j < phi.length; j++) {
+      x[j] = phi[j]! + h;
+      const gUp = lowerLevelGradient(model, x, theta, distance, mu);
+      const dUp = distanceValue(model, x, theta, distance);
+      x[j] = phi[j]! - h;
+      const gDown = lowerLevelGradient(model, x, theta, distance, mu);
+      const dDown = distanceValue(model, x, theta, distance);
+      x[j] = phi[j]!;
+      const Mj = gUp.map((u, i) => (u - gDown[i]!) / (2 * h));
+      const dmu = ((dUp - dDown) / (2 * h) + dot(w, Mj)) / wD;
+      out[j]! += dot(v, Mj) - vD * dmu;
+    }
+    if (gauge) {
+      const { visitation } = lowerLevelData(model, phi);
+      for (let s = 0; s < model.nStates; s++) {
+        if (visitation[s] !== 0) continue;
+        for (let a = 0; a < A; a++) out[s * A + a]! += g[s * A + a]!;
+      }
+    }
+  }
+  return out.map((x) => x / models.length);
+}
