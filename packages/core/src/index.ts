@@ -31,3 +31,4 @@ export {
 } from './gradients/registration';
 export { logSoftmax, logSumExp } from './ops/log-softmax';
 export { Random, type RandomState } from './random';
+export { scoped } from './scope';

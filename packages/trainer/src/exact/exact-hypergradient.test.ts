@@ -40,10 +40,22 @@ function compare(m: TabularModel, spec: ExactBomrlSpec) {
 
 describe('exact-mode BO-MRL hypergradient (tfjs) vs float64 finite differences', () => {
   const cases: [string, 'high' | 'low', ExactBomrlSpec][] = [
-    ['Alg(1) forward KL, high variance', 'high', { distance: 'forward-kl', lambda: 1.5, hypergradient: 'full' }],
-    ['Alg(2) reverse KL, low variance', 'low', { distance: 'reverse-kl', lambda: 1.5, hypergradient: 'full' }],
+    [
+      'Alg(1) forward KL, high variance',
+      'high',
+      { distance: 'forward-kl', lambda: 1.5, hypergradient: 'full' },
+    ],
+    [
+      'Alg(2) reverse KL, low variance',
+      'low',
+      { distance: 'reverse-kl', lambda: 1.5, hypergradient: 'full' },
+    ],
     ['Alg(3) l2, high variance', 'high', { distance: 'l2', lambda: 0.2, hypergradient: 'full' }],
-    ['constrained reverse KL, high variance', 'high', { distance: 'reverse-kl', lambda: 1, delta: 0.05, hypergradient: 'full' }],
+    [
+      'constrained reverse KL, high variance',
+      'high',
+      { distance: 'reverse-kl', lambda: 1, delta: 0.05, hypergradient: 'full' },
+    ],
   ];
   for (const [name, variance, spec] of cases) {
     it(`${name}: relative error <= 1e-3`, () => {
@@ -56,7 +68,11 @@ describe('exact-mode BO-MRL hypergradient (tfjs) vs float64 finite differences',
   it("'ignore-data' (the authors' approximation) is a different, biased gradient", () => {
     const m = model('high', 3);
     const full = compare(m, { distance: 'forward-kl', lambda: 1.5, hypergradient: 'full' });
-    const ignore = compare(m, { distance: 'forward-kl', lambda: 1.5, hypergradient: 'ignore-data' });
+    const ignore = compare(m, {
+      distance: 'forward-kl',
+      lambda: 1.5,
+      hypergradient: 'ignore-data',
+    });
     expect(full.err).toBeLessThanOrEqual(1e-3);
     expect(ignore.err).toBeGreaterThan(0.05);
   });
@@ -64,8 +80,18 @@ describe('exact-mode BO-MRL hypergradient (tfjs) vs float64 finite differences',
   it('does not depend on the gauge weight', () => {
     const m = model('low', 5);
     const t = tabularTensors(m);
-    const a = exactHypergradient(t, phi, { distance: 'reverse-kl', lambda: 1, hypergradient: 'full', gaugeWeight: 1 });
-    const b = exactHypergradient(t, phi, { distance: 'reverse-kl', lambda: 1, hypergradient: 'full', gaugeWeight: 25 });
+    const a = exactHypergradient(t, phi, {
+      distance: 'reverse-kl',
+      lambda: 1,
+      hypergradient: 'full',
+      gaugeWeight: 1,
+    });
+    const b = exactHypergradient(t, phi, {
+      distance: 'reverse-kl',
+      lambda: 1,
+      hypergradient: 'full',
+      gaugeWeight: 25,
+    });
     disposeTabular(t);
     // a 25x larger gauge weight changes the CG system's conditioning, not its solution: the
     // two agree to float32 CG accuracy (measured ~2e-4), far inside the 1e-3 acceptance bound
@@ -79,7 +105,9 @@ describe('exact-mode BO-MRL hypergradient (tfjs) vs float64 finite differences',
     const t = tabularTensors(m);
     let err: number;
     try {
-      err = withUncorrectedGradients(() => relativeError(exactHypergradient(t, phi, spec).gradient, truth));
+      err = withUncorrectedGradients(() =>
+        relativeError(exactHypergradient(t, phi, spec).gradient, truth),
+      );
     } catch {
       err = Number.POSITIVE_INFINITY;
     }

@@ -1,16 +1,16 @@
 import {
-  adapt,
   type AdaptSpec,
+  adapt,
   type Distance,
   exactData,
   forwardKL,
   l2,
   reverseKL,
 } from '@bomrl/adaptation';
-import { logSoftmax } from '@bomrl/core';
-import { constrainedImplicitGradient, implicitGradient } from '@bomrl/meta-gradient';
-import * as tf from '@tensorflow/tfjs-core';
+import { hessianVectorProduct, logSoftmax } from '@bomrl/core';
+import { conjugateGradient, constrainedImplicitGradient, crossHvp } from '@bomrl/meta-gradient';
 import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import {
   finiteHorizonReturn,
   policyTable,
@@ -84,7 +84,13 @@ function distanceD2(
 }
 
 /** The gauge term (see {@link ExactBomrlSpec.gaugeWeight}); zero value and gradient at theta'. */
-function gaugeTerm(m: TabularTensors, theta: Tensor1D, phi: Tensor1D, unvisited: Tensor2D, c: number): Scalar {
+function gaugeTerm(
+  m: TabularTensors,
+  theta: Tensor1D,
+  phi: Tensor1D,
+  unvisited: Tensor2D,
+  c: number,
+): Scalar {
   const diff = tf.reshape(tf.sub(theta, phi), [m.S, m.A]);
   const rowSums = tf.sum(diff, 1);
   const anchor = tf.sum(tf.mul(unvisited, tf.square(diff)));
@@ -137,7 +143,11 @@ export function adaptExact(
  * then the implicit function theorem through G(theta, phi) = L - lambda D2 (or the KKT system of
  * the constrained operator) with `@bomrl/meta-gradient`.
  */
-export function exactHypergradient(m: TabularTensors, phiValues: Float64Array, spec: ExactBomrlSpec): ExactHypergradient {
+export function exactHypergradient(
+  m: TabularTensors,
+  phiValues: Float64Array,
+  spec: ExactBomrlSpec,
+): ExactHypergradient {
   const phi = tf.tensor1d(Float32Array.from(phiValues));
   const adapted = adaptExact(m, phi, spec);
   const theta = adapted.params;
@@ -145,18 +155,33 @@ export function exactHypergradient(m: TabularTensors, phiValues: Float64Array, s
   try {
     const preReturn = tf.tidy(() => finiteHorizonReturn(m, phi).dataSync()[0]!);
     const postReturn = tf.tidy(() => finiteHorizonReturn(m, theta).dataSync()[0]!);
-    const g = tf.tidy(() => tf.grad((x: Tensor) => finiteHorizonReturn(m, x as Tensor1D))(theta) as Tensor1D);
+    const g = tf.tidy(
+      () => tf.grad((x: Tensor) => finiteHorizonReturn(m, x as Tensor1D))(theta) as Tensor1D,
+    );
     // constants at phi for 'ignore-data' (and the unvisited-state mask for the gauge)
     const fixed = tf.tidy(() => termsAt(m, phi));
-    const unvisited = tf.tidy(() => tf.tile(tf.reshape(tf.cast(tf.equal(fixed.nu, 0), 'float32'), [m.S, 1]), [1, m.A]) as Tensor2D);
+    const unvisited = tf.tidy(
+      () =>
+        tf.tile(tf.reshape(tf.cast(tf.equal(fixed.nu, 0), 'float32'), [m.S, 1]), [
+          1,
+          m.A,
+        ]) as Tensor2D,
+    );
     const gauge = spec.distance === 'l2' ? 0 : c;
-    const termsFor = (p: Tensor1D): PhiTerms => (spec.hypergradient === 'full' ? termsAt(m, p) : fixed);
-    const cg = { kind: 'cg' as const, maxIter: spec.cg?.maxIter ?? 200, tol: spec.cg?.tol ?? 1e-7, damping: spec.cg?.damping ?? 0 };
+    const termsFor = (p: Tensor1D): PhiTerms =>
+      spec.hypergradient === 'full' ? termsAt(m, p) : fixed;
+    const cg = {
+      kind: 'cg' as const,
+      maxIter: spec.cg?.maxIter ?? 200,
+      tol: spec.cg?.tol ?? 1e-7,
+      damping: spec.cg?.damping ?? 0,
+    };
     try {
       if (spec.delta !== undefined && adapted.diagnostics.constraint?.active) {
         const mu = adapted.diagnostics.constraint.multiplier;
         const result = constrainedImplicitGradient({
-          objective: (t, p) => tf.add(surrogateL(m, t, termsFor(p)), gaugeTerm(m, t, p, unvisited, gauge)) as Scalar,
+          objective: (t, p) =>
+            tf.add(surrogateL(m, t, termsFor(p)), gaugeTerm(m, t, p, unvisited, gauge)) as Scalar,
           constraint: (t, p) => distanceD2(m, spec.distance, t, p, termsFor(p).nu),
           bound: spec.delta,
           multiplier: mu,
@@ -170,24 +195,42 @@ export function exactHypergradient(m: TabularTensors, phiValues: Float64Array, s
         });
         result.adjoint.dispose();
         const out = finish(result.gradient, result.diagnostics);
-        return { ...out, preReturn, postReturn, theta: Float64Array.from(theta.dataSync()), diagnostics: { ...out.diagnostics, multiplier: mu } };
+        return {
+          ...out,
+          preReturn,
+          postReturn,
+          theta: Float64Array.from(theta.dataSync()),
+          diagnostics: { ...out.diagnostics, multiplier: mu },
+        };
       }
       const lambda = spec.delta !== undefined ? 0 : spec.lambda;
-      const result = implicitGradient({
-        objective: (t, p) => {
-          const terms = termsFor(p);
-          const G = tf.sub(surrogateL(m, t, terms), tf.mul(lambda, distanceD2(m, spec.distance, t, p, terms.nu)));
-          return tf.add(G, gaugeTerm(m, t, p, unvisited, gauge)) as Scalar;
-        },
-        solution: theta,
-        params: phi,
-        outerGradient: g,
-        sense: 'max',
-        solve: cg,
+      const G = (t: Tensor1D, p: Tensor1D, terms: PhiTerms): Scalar => {
+        const value = tf.sub(
+          surrogateL(m, t, terms),
+          tf.mul(lambda, distanceD2(m, spec.distance, t, p, terms.nu)),
+        );
+        return tf.add(value, gaugeTerm(m, t, p, unvisited, gauge)) as Scalar;
+      };
+      // The custom_root recipe by hand, to keep the adjoint solve cheap: Hess_theta G does not
+      // depend on how phi moves nu and A, so the CG matvecs use nu^phi and A^phi as constants
+      // and only the final cross term differentiates them ('full') or not ('ignore-data').
+      const negHessian = (v: Tensor1D): Tensor1D =>
+        tf.neg(hessianVectorProduct((t) => G(t, phi, fixed), theta, v)) as Tensor1D;
+      const solve = conjugateGradient(negHessian, g, {
+        maxIter: cg.maxIter,
+        tol: cg.tol,
+        damping: cg.damping,
       });
-      result.adjoint.dispose();
-        const out = finish(result.gradient, result.diagnostics);
-      return { ...out, preReturn, postReturn, theta: Float64Array.from(theta.dataSync()), diagnostics: { ...out.diagnostics, multiplier: 0 } };
+      const gradient = crossHvp((t, p) => G(t, p, termsFor(p)), theta, phi, solve.x);
+      solve.x.dispose();
+      const out = finish(gradient, solve);
+      return {
+        ...out,
+        preReturn,
+        postReturn,
+        theta: Float64Array.from(theta.dataSync()),
+        diagnostics: { ...out.diagnostics, multiplier: 0 },
+      };
     } finally {
       tf.dispose([g, fixed.nu, fixed.A, unvisited]);
     }

@@ -175,7 +175,11 @@ describe('float64 reference: MAML and constrained hypergradients equal finite di
     const { constrainedHypergradient64 } = await import('./float64-reference');
     const m = [high[0]!];
     const ift = constrainedHypergradient64(m, phi, 'reverse-kl', 0.05);
-    const fd = finiteDifferenceHypergradient64(m, phi, { kind: 'constrained', distance: 'reverse-kl', delta: 0.05 });
+    const fd = finiteDifferenceHypergradient64(m, phi, {
+      kind: 'constrained',
+      distance: 'reverse-kl',
+      delta: 0.05,
+    });
     expect(relativeError(ift, fd)).toBeLessThan(1e-5);
   });
 });

@@ -1,0 +1,60 @@
+/**
+ * The contract between the meta-training loop and a meta-learning method (BO-MRL in exact or
+ * sampled mode, MAML first/second order). The loop owns phi, the meta-optimizer, checkpoints and
+ * metrics; a method only turns (phi, a batch of tasks) into a meta-gradient and, for the
+ * trust-region meta-step, the pieces TRPO needs. Everything crosses the boundary as float64
+ * host arrays, so the loop never holds tfjs tensors between iterations (no leaks by design).
+ */
+
+/** Inputs of one meta-iteration. */
+export interface MetaStepInput<Task> {
+  /** Current meta-parameters. */
+  readonly phi: Float64Array;
+  /** The tasks of this meta-batch (plain JSON). */
+  readonly tasks: readonly Task[];
+  /** Meta-iteration index (0-based). */
+  readonly iteration: number;
+  /** A seed for everything random in this iteration (sampling), derived by the loop. */
+  readonly seed: number;
+}
+
+/** What TRPO's natural-gradient step needs from a method (ALGORITHM.md section 2). */
+export interface TrustRegionPieces {
+  /** Fisher-vector product: Hessian of the mean KL(pi_phi || pi_x) at x = phi, times v. */
+  fisherVector(v: Float64Array): Float64Array;
+  /** KL(pi_phi || pi_candidate) and the surrogate meta-objective's improvement at a candidate. */
+  evaluate(candidate: Float64Array): { kl: number; improvement: number };
+  /** Frees whatever the pieces hold (tensors, data). */
+  dispose(): void;
+}
+
+/** Output of one meta-iteration. */
+export interface MetaStepResult {
+  /** Ascent direction: the meta-gradient of F(phi) = E_tau J_tau(Alg(phi)) (mean over tasks). */
+  readonly gradient: Float64Array;
+  /** Estimate of F at the current phi: mean post-adaptation return over the batch. */
+  readonly objective: number;
+  /** Mean pre-adaptation return over the batch (the meta-policy itself). */
+  readonly preAdaptationReturn: number;
+  /** Extra scalars for metrics.jsonl (solver steps, gradient norms, KL, ...). */
+  readonly diagnostics: Readonly<Record<string, number>>;
+  /** Present when the method supports the trust-region meta-step. */
+  readonly trustRegion?: TrustRegionPieces;
+}
+
+/** A meta-learning method the loop can train. */
+export interface MetaMethod<Task> {
+  readonly name: string;
+  /** Initial meta-parameters for a seed. */
+  initialParams(seed: number): Float64Array;
+  /** One meta-gradient evaluation. */
+  step(input: MetaStepInput<Task>): Promise<MetaStepResult>;
+  /**
+   * Adapts phi to one task for meta-test: `rounds` successive adaptations, each from the
+   * previous round's policy on fresh data (exact: exact quantities), returning the parameters
+   * after each round (index 0 = phi itself) .
+   */
+  adaptRounds(phi: Float64Array, task: Task, rounds: number, seed: number): Promise<Float64Array[]>;
+  /** Frees resources (samplers, tensors). */
+  dispose(): void;
+}
