@@ -1,0 +1,9 @@
+export {
+  formatVerifyTable,
+  runVerify,
+  VERIFY_OPERATORS,
+  VERIFY_TOLERANCE,
+  type VerifyCase,
+  type VerifyOptions,
+  type VerifyReport,
+} from './verify';
