@@ -1,9 +1,50 @@
 /**
- * @bomrl/trainer: meta-training and meta-test loops for BO-MRL and MAML.
- *
- * Available now: advantage estimation (linear feature baseline, GAE). The loops, samplers,
- * config schema, run directories and the `bomrl` CLI are not built yet (see README).
+ * @bomrl/trainer: meta-training and meta-test for BO-MRL and MAML — config, samplers, advantage
+ * estimation, meta-methods (exact and sampled), meta-optimizers, run directories, reports, the
+ * exact float64 references and the hypergradient verification.
  *
  * @packageDocumentation
  */
 export * from './advantages/index';
+export { applyOverrides, ConfigError, loadConfigFile, parseOverride, resolveConfig } from './config/load';
+export type { Config, ConfigInput } from './config/schema';
+export { type ExactBomrlSpec, type ExactHypergradient, exactHypergradient } from './exact/exact-hypergradient';
+export { type ExactMamlResult, exactMamlMetaGradient } from './exact/exact-maml';
+export {
+  adaptExact64,
+  constrainedHypergradient64,
+  distanceValue,
+  finiteDifferenceHypergradient64,
+  iftHypergradient64,
+  lowerLevelData,
+  mamlHypergradient64,
+  metaObjective64,
+  type ReferenceOperator,
+  returnAndGradient,
+  softmaxTable,
+  solveConstrained,
+  solvePenalized,
+} from './exact/float64-reference';
+export {
+  disposeTabular,
+  finiteHorizonReturn,
+  policyTable,
+  type TabularTensors,
+  tabularTensors,
+  visitationAndAdvantage,
+} from './exact/tabular-tf';
+export { type BomrlExactOptions, createBomrlExactMethod } from './methods/bomrl-exact';
+export type { MetaMethod, MetaStepInput, MetaStepResult, TrustRegionPieces } from './methods/method';
+export { FirstOrderOptimizer, type FirstOrderOptions, type OptimizerState } from './optim/first-order';
+export {
+  type Candidate,
+  type TrustRegionOptions,
+  type TrustRegionResult,
+  trustRegionStep,
+} from './optim/trust-region-step';
+export { type ChartPoint, type ChartSeries, type LineChartSpec, lineChart } from './report/svg-chart';
+export { type MetricsRecord, RUN_FILES, RunDirectory } from './run/run-directory';
+export { writeFileAtomic, writeJsonAtomic } from './run/atomic-file';
+export { InProcessSampler } from './sampling/in-process-sampler';
+export type { Episode, SampleRequest, Sampler } from './sampling/sampler';
+export * from './verify/index';
