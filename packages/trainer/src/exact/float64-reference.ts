@@ -284,7 +284,9 @@ function assertStrictMaximum(
       let v = m[i * n + j]!;
       for (let k = 0; k < j; k++) v -= l[i * n + k]! * l[j * n + k]!;
       if (i === j) {
-        if (!(v > 1e-10 * scale)) {
+        // Saturated optima (q_a ~ 1e-8) have genuinely tiny curvature, so only a pivot that is
+        // not clearly positive (a flat plateau or a saddle) is rejected.
+        if (!(v > 1e-16 * scale)) {
           throw new Error(
             `float64 reference: the per-state solution is not a strict maximum (plateau or saddle; w=${pr.w}, ${pr.distance}, lambda=${pr.lambda})`,
           );
