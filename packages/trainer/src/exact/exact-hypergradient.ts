@@ -132,7 +132,8 @@ export function adaptExact(
   tf.dispose([terms.nu, terms.A]);
   const op: AdaptSpec =
     spec.delta !== undefined
-      ? { kind: 'constrained', distance: DISTANCES[spec.distance], delta: spec.delta }
+      ? // the KKT hypergradient assumes D2 = delta: search the multiplier to float32 precision
+        { kind: 'constrained', distance: DISTANCES[spec.distance], delta: spec.delta, search: { relTol: 1e-6, maxIter: 100 } }
       : { distance: DISTANCES[spec.distance], lambda: spec.lambda };
   return adapt(phi, data, op);
 }
@@ -189,7 +190,8 @@ export function exactHypergradient(
           solution: theta,
           params: phi,
           outerGradient: g,
-          solve: cg,
+          // n is small in tabular problems: a dense direct solve is exact and cheap
+          solve: { kind: 'direct' },
           // the operator meets D2 = delta to its bisection tolerance, not to float32 rounding
           constraintTol: 1e-3 * spec.delta,
         });
