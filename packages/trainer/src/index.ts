@@ -6,9 +6,28 @@
  * @packageDocumentation
  */
 export * from './advantages/index';
-export { applyOverrides, ConfigError, loadConfigFile, parseOverride, resolveConfig } from './config/load';
+export { type CliIO, runCli } from './cli/main';
+export {
+  applyOverrides,
+  ConfigError,
+  loadConfigFile,
+  parseOverride,
+  resolveConfig,
+} from './config/load';
 export type { Config, ConfigInput } from './config/schema';
-export { type ExactBomrlSpec, type ExactHypergradient, exactHypergradient } from './exact/exact-hypergradient';
+export {
+  evaluateMetaPolicy,
+  type MetaTestOptions,
+  type MetaTestResults,
+  metaTest,
+  type RoundResult,
+} from './evaluate/meta-test';
+export { type MeanStderr, meanStderr } from './evaluate/stats';
+export {
+  type ExactBomrlSpec,
+  type ExactHypergradient,
+  exactHypergradient,
+} from './exact/exact-hypergradient';
 export { type ExactMamlResult, exactMamlMetaGradient } from './exact/exact-maml';
 export {
   adaptExact64,
@@ -33,18 +52,66 @@ export {
   tabularTensors,
   visitationAndAdvantage,
 } from './exact/tabular-tf';
+export { type Checkpoint, readCheckpoint } from './loop/checkpoint';
+export { iterationSeed, pickTasks } from './loop/seeds';
+export {
+  type RunInfo,
+  type RunResult,
+  type TrainOptions,
+  type TrainProgress,
+  train,
+} from './loop/train';
 export { type BomrlExactOptions, createBomrlExactMethod } from './methods/bomrl-exact';
-export type { MetaMethod, MetaStepInput, MetaStepResult, TrustRegionPieces } from './methods/method';
-export { FirstOrderOptimizer, type FirstOrderOptions, type OptimizerState } from './optim/first-order';
+export {
+  createMamlExactMethod,
+  createMamlSampledMethod,
+  type MamlExactOptions,
+  type MamlSampledOptions,
+  type MamlSettings,
+  subSeed,
+} from './methods/maml';
+export {
+  type AdvantageSettings,
+  buildBatch,
+  episodeReturns,
+  type ReturnStats,
+  type TensorBatch,
+} from './methods/maml-batch';
+export type {
+  MetaMethod,
+  MetaStepInput,
+  MetaStepResult,
+  TrustRegionPieces,
+} from './methods/method';
+export { availableMethods, createMethod, type MethodContext } from './methods/registry';
+export {
+  FirstOrderOptimizer,
+  type FirstOrderOptions,
+  type OptimizerState,
+} from './optim/first-order';
 export {
   type Candidate,
   type TrustRegionOptions,
   type TrustRegionResult,
   trustRegionStep,
 } from './optim/trust-region-step';
-export { type ChartPoint, type ChartSeries, type LineChartSpec, lineChart } from './report/svg-chart';
-export { type MetricsRecord, RUN_FILES, RunDirectory } from './run/run-directory';
+export { type ReportFiles, type ReportOptions, report } from './report/report';
+export {
+  type ChartPoint,
+  type ChartSeries,
+  type LineChartSpec,
+  lineChart,
+} from './report/svg-chart';
 export { writeFileAtomic, writeJsonAtomic } from './run/atomic-file';
+export { type MetricsRecord, RUN_FILES, RunDirectory } from './run/run-directory';
 export { InProcessSampler } from './sampling/in-process-sampler';
 export type { Episode, SampleRequest, Sampler } from './sampling/sampler';
+export {
+  createPolicy,
+  createRunSetup,
+  createTaskSetup,
+  type RunSetup,
+  type TaskSetup,
+  type TrainerFamily,
+} from './setup/index';
 export * from './verify/index';

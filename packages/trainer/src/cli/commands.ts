@@ -1,0 +1,173 @@
+/**
+ * The CLI's commands as data: parseArgs options and --help text are generated from the same
+ * table, so the help cannot drift from what is accepted.
+ */
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  readonly short?: string;
+  readonly multiple?: boolean;
+  /** Shown in help, e.g. `<dir>`. */
+  readonly value?: string;
+  readonly description: string;
+}
+
+export interface CommandSpec {
+  readonly name: string;
+  /** Positional arguments, e.g. `<config>`. */
+  readonly args: string;
+  readonly summary: string;
+  /** Longer explanation (lines) under the usage. */
+  readonly details: readonly string[];
+  readonly options: Readonly<Record<string, OptionSpec>>;
+}
+
+const HELP: OptionSpec = { type: 'boolean', short: 'h', description: 'show this help' };
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'train',
+    args: '<config>',
+    summary: 'meta-train from a YAML or JSON config into a run directory',
+    details: [
+      'Writes config.json (resolved), metrics.jsonl + metrics.csv, checkpoints/latest.json',
+      '(every checkpointEvery iterations and on Ctrl-C), run.json and, when finished, policy.json.',
+      'Ctrl-C finishes the current iteration, writes a checkpoint and exits with code 130;',
+      'a second Ctrl-C exits at once (the last checkpoint stays valid).',
+    ],
+    options: {
+      out: {
+        type: 'string',
+        short: 'o',
+        value: '<dir>',
+        description: 'run directory (default runs/<config name>)',
+      },
+      set: {
+        type: 'string',
+        multiple: true,
+        value: '<key=value>',
+        description:
+          'override a config field, e.g. --set meta.lr=0.01 (repeatable; values parse as JSON)',
+      },
+      resume: {
+        type: 'boolean',
+        description:
+          'continue the run in --out from its checkpoint (same config; meta.iterations may grow)',
+      },
+      help: HELP,
+    },
+  },
+  {
+    name: 'test',
+    args: '<run-dir>',
+    summary: 'meta-test a run on its held-out tasks and write results.json',
+    details: [
+      'For every held-out task and seed: K adaptation rounds from the trained meta-policy, fresh',
+      'episodes after each round; mean ± standard error of undiscounted and discounted return,',
+      'plus exact J and the optimality gap to J* where the model is known (Frozen Lake).',
+    ],
+    options: {
+      rounds: {
+        type: 'string',
+        short: 'k',
+        value: '<K>',
+        description: 'adaptation rounds (default config metaTest.rounds)',
+      },
+      tasks: {
+        type: 'string',
+        short: 'n',
+        value: '<N>',
+        description: 'use only the first N held-out tasks (default all)',
+      },
+      seeds: {
+        type: 'string',
+        value: '<S>',
+        description: 'seeds per task (default config metaTest.seeds)',
+      },
+      episodes: {
+        type: 'string',
+        value: '<E>',
+        description:
+          'evaluation episodes per task per round (default config sampler.episodesPerTask)',
+      },
+      help: HELP,
+    },
+  },
+  {
+    name: 'report',
+    args: '<run-dir> [<run-dir> ...]',
+    summary: 'write SVG plots and a Markdown summary from one or more runs',
+    details: [
+      'Files: training-curve.svg, meta-test-return.svg, meta-test-undiscounted.svg,',
+      'optimality-gap.svg (where J* is known) and summary.md; one series per run.',
+    ],
+    options: {
+      out: {
+        type: 'string',
+        short: 'o',
+        value: '<dir>',
+        description: 'output directory (default <first run-dir>/report)',
+      },
+      help: HELP,
+    },
+  },
+  {
+    name: 'verify',
+    args: '',
+    summary: 'check exact-mode meta-gradients against float64 finite differences',
+    details: ['Exits 0 when every case is within tolerance, 1 otherwise.'],
+    options: {
+      json: { type: 'boolean', description: 'print the report as JSON instead of a table' },
+      tasks: {
+        type: 'string',
+        value: '<N>',
+        description: 'random Frozen Lake maps per family (default 3)',
+      },
+      seed: { type: 'string', value: '<S>', description: 'seed of the maps and phi (default 0)' },
+      help: HELP,
+    },
+  },
+];
+
+function optionLines(options: CommandSpec['options']): string[] {
+  const rows = Object.entries(options).map(([name, o]) => {
+    const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.value ? ` ${o.value}` : ''}`;
+    return [flag, o.description] as const;
+  });
+  const width = Math.max(...rows.map(([f]) => f.length));
+  return rows.map(([f, d]) => `  ${f.padEnd(width)}  ${d}`);
+}
+
+/** `bomrl <command> --help`. */
+export function commandHelp(spec: CommandSpec): string {
+  return [
+    `Usage: bomrl ${spec.name}${spec.args ? ` ${spec.args}` : ''} [options]`,
+    '',
+    `${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.`,
+    ...spec.details,
+    '',
+    'Options:',
+    ...optionLines(spec.options),
+    '',
+  ].join('\n');
+}
+
+/** `bomrl --help`. */
+export function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'Usage: bomrl <command> [options]',
+    '',
+    'Meta-reinforcement learning (BO-MRL, MAML) on TensorFlow.js.',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Options:',
+    '  -h, --help  show this help (also: bomrl <command> --help)',
+    '',
+    'Example:',
+    '  bomrl train examples/frozen-lake/configs/maml.yaml --out runs/fl --set meta.iterations=50',
+    '  bomrl test runs/fl --rounds 4 && bomrl report runs/fl',
+    '',
+  ].join('\n');
+}

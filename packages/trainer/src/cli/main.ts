@@ -1,0 +1,205 @@
+import path from 'node:path';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { ConfigError, loadConfigFile } from '../config/load';
+import { metaTest } from '../evaluate/meta-test';
+import { train } from '../loop/train';
+import { report } from '../report/report';
+import { formatVerifyTable, runVerify } from '../verify/index';
+import { COMMANDS, type CommandSpec, commandHelp, mainHelp } from './commands';
+import { Progress, type ProgressSink } from './progress';
+
+/** Where the CLI writes, and whether it owns the process's Ctrl-C. */
+export interface CliIO {
+  readonly stdout: ProgressSink;
+  readonly stderr: ProgressSink;
+  /** Install a SIGINT handler during `train` (default true). */
+  readonly handleSigint?: boolean;
+}
+
+/** Thrown for a bad command line; printed with the command's usage, exit code 2. */
+class UsageError extends Error {}
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+function parse(spec: CommandSpec, argv: readonly string[]) {
+  const options: ParseArgsConfig['options'] = {};
+  for (const [name, o] of Object.entries(spec.options)) {
+    options[name] = {
+      type: o.type,
+      ...(o.short ? { short: o.short } : {}),
+      ...(o.multiple ? { multiple: true } : {}),
+    };
+  }
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
+    return { values: values as Values, positionals };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function intOption(values: Values, name: string, min: number): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (typeof raw !== 'string' || !Number.isInteger(n) || n < min) {
+    throw new UsageError(`--${name} must be an integer >= ${min}, got '${String(raw)}'`);
+  }
+  return n;
+}
+
+function onePositional(positionals: readonly string[], what: string): string {
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0
+        ? `missing ${what}`
+        : `expected one ${what}, got ${positionals.length}`,
+    );
+  }
+  return positionals[0]!;
+}
+
+async function trainCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
+  const file = onePositional(positionals, '<config> file');
+  const config = loadConfigFile(file, (values.set as string[] | undefined) ?? []);
+  const out = (values.out as string | undefined) ?? path.join('runs', config.name);
+  const stop = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    io.stderr.write(
+      '\nstopping after this iteration and writing a checkpoint (Ctrl-C again to quit now)\n',
+    );
+    stop.abort();
+  };
+  if (io.handleSigint !== false) process.on('SIGINT', onSigint);
+  let progress: Progress | undefined;
+  try {
+    const result = await train(config, {
+      out,
+      resume: values.resume === true,
+      signal: stop.signal,
+      log: (line) => io.stdout.write(`${line}\n`),
+      onProgress: (p) => {
+        progress ??= new Progress('train', p.total, io.stdout);
+        const o = p.metrics.objective;
+        progress.update(p.done, typeof o === 'number' ? `objective ${o.toFixed(4)}` : '');
+      },
+    });
+    if (result.status === 'interrupted') {
+      const sets = ((values.set as string[] | undefined) ?? []).map((x) => ` --set ${x}`).join('');
+      io.stdout.write(
+        `interrupted after ${result.iterations} iterations; resume with: bomrl train ${file} --out ${out}${sets} --resume\n`,
+      );
+      return 130;
+    }
+    io.stdout.write(`done: ${result.iterations} iterations in ${out}\n`);
+    return 0;
+  } finally {
+    if (io.handleSigint !== false) process.off('SIGINT', onSigint);
+  }
+}
+
+async function testCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
+  const dir = onePositional(positionals, '<run-dir>');
+  const rounds = intOption(values, 'rounds', 0);
+  const tasks = intOption(values, 'tasks', 1);
+  const seeds = intOption(values, 'seeds', 1);
+  const episodes = intOption(values, 'episodes', 1);
+  let progress: Progress | undefined;
+  const results = await metaTest(dir, {
+    ...(rounds === undefined ? {} : { rounds }),
+    ...(tasks === undefined ? {} : { tasks }),
+    ...(seeds === undefined ? {} : { seeds }),
+    ...(episodes === undefined ? {} : { episodes }),
+    onProgress: (done, total) => {
+      progress ??= new Progress('test', total, io.stdout);
+      progress.update(done);
+    },
+  });
+  const f = (x: number) => x.toFixed(4);
+  io.stdout.write(
+    `${results.method}: ${results.tasks} held-out tasks x ${results.seeds} seed(s)\n`,
+  );
+  for (const r of results.rounds) {
+    const exact = r.exactReturn
+      ? `  exact J ${f(r.exactReturn.mean)} ± ${f(r.exactReturn.stderr)}  gap ${f(r.optimalityGap?.mean ?? Number.NaN)}`
+      : '';
+    io.stdout.write(
+      `round ${r.round}: return ${f(r.return.mean)} ± ${f(r.return.stderr)}  discounted ${f(r.discountedReturn.mean)} ± ${f(r.discountedReturn.stderr)}${exact}\n`,
+    );
+  }
+  io.stdout.write(`wrote ${path.join(dir, 'results.json')}\n`);
+  return 0;
+}
+
+async function reportCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
+  if (positionals.length === 0) throw new UsageError('missing <run-dir>');
+  const out = values.out as string | undefined;
+  const written = report(positionals, out === undefined ? {} : { out });
+  for (const f of written.files) io.stdout.write(`wrote ${f}\n`);
+  return 0;
+}
+
+async function verifyCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
+  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const tasks = intOption(values, 'tasks', 1);
+  const seed = intOption(values, 'seed', 0);
+  const result = runVerify({
+    ...(tasks === undefined ? {} : { tasks }),
+    ...(seed === undefined ? {} : { seed }),
+  });
+  io.stdout.write(
+    values.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatVerifyTable(result),
+  );
+  return result.pass ? 0 : 1;
+}
+
+const HANDLERS: Record<string, (v: Values, p: string[], io: CliIO) => Promise<number>> = {
+  train: trainCommand,
+  test: testCommand,
+  report: reportCommand,
+  verify: verifyCommand,
+};
+
+/**
+ * Runs `bomrl <argv>` and returns the exit code (0 ok, 1 failure, 2 usage or config error,
+ * 130 interrupted). Never calls process.exit itself except on a second Ctrl-C.
+ */
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(mainHelp());
+    return name === undefined ? 2 : 0;
+  }
+  const spec = COMMANDS.find((c) => c.name === name);
+  if (!spec) {
+    io.stderr.write(`bomrl: unknown command '${name}'\n\n${mainHelp()}`);
+    return 2;
+  }
+  try {
+    const { values, positionals } = parse(spec, rest);
+    if (values.help === true) {
+      io.stdout.write(commandHelp(spec));
+      return 0;
+    }
+    return await HANDLERS[spec.name]!(values, positionals, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`bomrl ${spec.name}: ${error.message}\n\n${commandHelp(spec)}`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      io.stderr.write(`bomrl ${spec.name}: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`bomrl ${spec.name}: ${(error as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,60 @@
+import type { Config } from '../config/schema';
+import type { MetaStepResult } from '../methods/method';
+import { FirstOrderOptimizer } from '../optim/first-order';
+import { trustRegionStep } from '../optim/trust-region-step';
+
+/** Applies one meta-step to phi; returns the new phi and scalars for the metrics row. */
+export interface MetaUpdater {
+  update(
+    phi: Float64Array,
+    step: MetaStepResult,
+  ): {
+    phi: Float64Array;
+    metrics: Record<string, number>;
+  };
+  /** The optimizer's state for checkpoints (null: stateless). */
+  readonly optimizer: FirstOrderOptimizer | null;
+}
+
+/**
+ * The meta-optimizer of `config.meta`: Adam or SGD ascent on the meta-gradient, or the
+ * TRPO-style natural-gradient step with a KL trust region built from the method's
+ * `trustRegion` pieces (MAML-TRPO is MAML with this step).
+ */
+export function createMetaUpdater(meta: Config['meta'], methodName: string): MetaUpdater {
+  if (meta.optimizer === 'trpo') {
+    return {
+      optimizer: null,
+      update(phi, step) {
+        const tr = step.trustRegion;
+        if (!tr) {
+          throw new Error(
+            `meta.optimizer: 'trpo' needs trust-region pieces, which method '${methodName}' does not provide`,
+          );
+        }
+        const r = trustRegionStep(phi, step.gradient, tr.fisherVector, tr.evaluate, {
+          maxKl: meta.maxKl,
+          cgIterations: meta.cgIterations,
+          cgDamping: meta.cgDamping,
+          lineSearchSteps: meta.lineSearchSteps,
+          lineSearchShrink: meta.lineSearchShrink,
+        });
+        return {
+          phi: r.params,
+          metrics: {
+            trpoAccepted: r.accepted ? 1 : 0,
+            trpoKl: r.kl,
+            trpoImprovement: r.improvement,
+            trpoBacktracks: r.backtracks,
+            trpoCgIterations: r.cgIterations,
+          },
+        };
+      },
+    };
+  }
+  const optimizer = new FirstOrderOptimizer({ kind: meta.optimizer, lr: meta.lr });
+  return {
+    optimizer,
+    update: (phi, step) => ({ phi: optimizer.ascend(phi, step.gradient), metrics: {} }),
+  };
+}

@@ -1,0 +1,2 @@
+export { createMamlExactMethod, type MamlExactOptions, type MamlSettings } from './maml-exact';
+export { createMamlSampledMethod, type MamlSampledOptions, subSeed } from './maml-sampled';
