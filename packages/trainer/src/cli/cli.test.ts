@@ -62,6 +62,12 @@ describe('bomrl --help', () => {
     },
   );
 
+  it("accepts options after pnpm's `--` separator (pnpm --filter ... verify -- --json)", async () => {
+    const c = capture();
+    expect(await runCli(['verify', '--', '--help'], c.io)).toBe(0);
+    expect(c.out()).toContain('Usage: bomrl verify');
+  });
+
   it('rejects an unknown command', async () => {
     const c = capture();
     expect(await runCli(['trian'], c.io)).toBe(2);

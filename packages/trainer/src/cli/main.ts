@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { selectBackend } from '@bomrl/core';
 import { ConfigError, loadConfigFile } from '../config/load';
 import { metaTest } from '../evaluate/meta-test';
 import { train } from '../loop/train';
@@ -32,7 +33,9 @@ function parse(spec: CommandSpec, argv: readonly string[]) {
   }
   try {
     const { values, positionals } = parseArgs({
-      args: [...argv],
+      // `pnpm <script> -- --json` passes the `--` through: a lone separator before any option
+      // would turn every option after it into a positional, so it is dropped.
+      args: argv.filter((a, i) => !(a === '--' && i === argv.indexOf('--'))),
       options,
       allowPositionals: true,
       strict: true,
@@ -151,7 +154,14 @@ async function verifyCommand(values: Values, positionals: string[], io: CliIO): 
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   const tasks = intOption(values, 'tasks', 1);
   const seed = intOption(values, 'seed', 0);
+  // progress and the backend go to stderr so `--json` leaves stdout pure JSON
+  const backend = await selectBackend('auto');
+  io.stderr.write(`bomrl verify: backend ${backend.backend}\n`);
   const result = runVerify({
+    onCase: (c) =>
+      io.stderr.write(
+        `  ${c.family} ${c.operator}: tfjs ${c.tfjsRelativeError.toExponential(2)}, float64 ${c.float64RelativeError.toExponential(2)}\n`,
+      ),
     ...(tasks === undefined ? {} : { tasks }),
     ...(seed === undefined ? {} : { seed }),
   });

@@ -133,7 +133,12 @@ export function adaptExact(
   const op: AdaptSpec =
     spec.delta !== undefined
       ? // the KKT hypergradient assumes D2 = delta: search the multiplier to float32 precision
-        { kind: 'constrained', distance: DISTANCES[spec.distance], delta: spec.delta, search: { relTol: 1e-6, maxIter: 100 } }
+        {
+          kind: 'constrained',
+          distance: DISTANCES[spec.distance],
+          delta: spec.delta,
+          search: { relTol: 1e-6, maxIter: 100 },
+        }
       : { distance: DISTANCES[spec.distance], lambda: spec.lambda };
   return adapt(phi, data, op);
 }

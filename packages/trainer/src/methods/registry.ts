@@ -4,6 +4,7 @@ import type { Config } from '../config/schema';
 import type { Sampler } from '../sampling/sampler';
 import type { TaskSetup } from '../setup/family';
 import { createBomrlExactMethod } from './bomrl-exact';
+import { createBomrlSampledMethod } from './bomrl-sampled';
 import { createMamlExactMethod } from './maml-exact';
 import { createMamlSampledMethod } from './maml-sampled';
 import type { MetaMethod } from './method';
@@ -82,7 +83,8 @@ const FACTORIES: Record<string, MethodFactory> = {
       ...(m.testLambda === undefined ? {} : { testLambda: m.testLambda }),
     });
   },
-  // 'bomrl/sampled': (ctx) => createBomrlSampledMethod(...)  — lands with src/methods/bomrl-sampled.ts
+  'bomrl/sampled': (ctx) =>
+    createBomrlSampledMethod({ policy: ctx.policy, sampler: ctx.sampler, config: ctx.config }),
 };
 
 /** Method keys available in this build. */

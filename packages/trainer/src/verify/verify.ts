@@ -67,11 +67,18 @@ function bomrl(name: string, spec: Omit<ExactBomrlSpec, 'hypergradient'>): Opera
     name,
     reference,
     library: (t, phi) => exactHypergradient(t, phi, { ...spec, hypergradient: 'full' }).gradient,
-    ignoreData: (t, phi) => exactHypergradient(t, phi, { ...spec, hypergradient: 'ignore-data' }).gradient,
+    ignoreData: (t, phi) =>
+      exactHypergradient(t, phi, { ...spec, hypergradient: 'ignore-data' }).gradient,
     float64:
       reference.kind === 'constrained'
-        ? (models, phi) => constrainedHypergradient64(models, phi, reference.distance, reference.delta)
-        : (models, phi) => iftHypergradient64(models, phi, reference as Extract<ReferenceOperator, { kind: 'penalty' }>),
+        ? (models, phi) =>
+            constrainedHypergradient64(models, phi, reference.distance, reference.delta)
+        : (models, phi) =>
+            iftHypergradient64(
+              models,
+              phi,
+              reference as Extract<ReferenceOperator, { kind: 'penalty' }>,
+            ),
   };
 }
 
@@ -108,9 +115,13 @@ export function runVerify(options: VerifyOptions = {}): VerifyReport {
   const cases: VerifyCase[] = [];
   for (const variance of ['high', 'low'] as const) {
     const family = FrozenLake.family({ variance, size: 4 });
-    const models = family.sampleTasks(tasks, seed * 7919 + (variance === 'high' ? 1 : 2)).map((t) => family.make(t).model());
+    const models = family
+      .sampleTasks(tasks, seed * 7919 + (variance === 'high' ? 1 : 2))
+      .map((t) => family.make(t).model());
     const rng = new Random(seed * 104729 + (variance === 'high' ? 3 : 4));
-    const phi = Float64Array.from({ length: models[0]!.nStates * models[0]!.nActions }, () => Math.fround(0.5 * rng.normal()));
+    const phi = Float64Array.from({ length: models[0]!.nStates * models[0]!.nActions }, () =>
+      Math.fround(0.5 * rng.normal()),
+    );
     const tensors = models.map(tabularTensors);
     try {
       for (const op of VERIFY_OPERATORS) {
@@ -118,7 +129,9 @@ export function runVerify(options: VerifyOptions = {}): VerifyReport {
         const ours = mean(tensors.map((t) => op.library(t, phi)));
         const tfjsRelativeError = relativeError(ours, truth);
         const float64RelativeError = relativeError(op.float64(models, phi), truth);
-        const ignore = op.ignoreData ? relativeError(mean(tensors.map((t) => op.ignoreData!(t, phi))), truth) : undefined;
+        const ignore = op.ignoreData
+          ? relativeError(mean(tensors.map((t) => op.ignoreData!(t, phi))), truth)
+          : undefined;
         const row: VerifyCase = {
           family: `${variance}-variance`,
           operator: op.name,
@@ -126,7 +139,9 @@ export function runVerify(options: VerifyOptions = {}): VerifyReport {
           float64RelativeError,
           ...(ignore === undefined ? {} : { ignoreDataRelativeError: ignore }),
           gradientNorm: Math.hypot(...truth),
-          pass: tfjsRelativeError <= VERIFY_TOLERANCE.tfjs && float64RelativeError <= VERIFY_TOLERANCE.float64,
+          pass:
+            tfjsRelativeError <= VERIFY_TOLERANCE.tfjs &&
+            float64RelativeError <= VERIFY_TOLERANCE.float64,
         };
         cases.push(row);
         options.onCase?.(row);
