@@ -195,6 +195,9 @@ describe('HalfCheetah families', () => {
     for (let i = 0; i < 20; i++) cycle(); // warm-up: the allocator settles
     const warm = cycle();
     for (let i = 0; i < 200; i++) cycle();
-    expect(cycle()).toBe(warm);
+    // A leaked model + data is hundreds of KiB, so 200 leaked cycles would grow the heap by tens
+    // of MiB. Allow one allocator growth step (the heap only grows in whole 64 KiB pages, and a
+    // busy machine can shift when JS-side finalizers run), not a leak.
+    expect(cycle() - warm).toBeLessThanOrEqual(1 << 20);
   });
 });
