@@ -183,3 +183,17 @@ describe('float64 reference: MAML and constrained hypergradients equal finite di
     expect(relativeError(ift, fd)).toBeLessThan(1e-5);
   });
 });
+
+describe('float64 reference: repeated adaptation with a small test-time lambda', () => {
+  it('four Alg(1) rounds at lambda 0.1 solve (no singular gauge system) and approach J*', () => {
+    for (const m of [...high, ...low]) {
+      let theta: Float64Array = new Float64Array(n).fill(0.1);
+      const J: number[] = [returnAndGradient(m, theta).J];
+      for (let k = 0; k < 4; k++) {
+        theta = solvePenalized(m, theta, 'forward-kl', 0.1);
+        J.push(returnAndGradient(m, theta).J);
+      }
+      for (let k = 1; k < J.length; k++) expect(J[k]!).toBeGreaterThanOrEqual(J[k - 1]! - 1e-9);
+    }
+  });
+});

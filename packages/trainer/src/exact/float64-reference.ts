@@ -207,10 +207,18 @@ export function solveDense(a: Float64Array, b: Float64Array, n: number): Float64
   return x;
 }
 
-/** -Hessian made invertible along the per-state ones direction (the softmax gauge). */
+/**
+ * -Hessian made invertible along the per-state ones direction (the softmax gauge): adds
+ * c 1 1^T with c the Hessian's own scale (its largest diagonal magnitude), so the added
+ * direction is neither negligible nor overwhelming next to tiny-weight states' curvature. The
+ * solution of (-H + c 1 1^T) x = b is independent of c whenever b is orthogonal to 1.
+ */
 function gaugedNegHessian(hess: Float64Array, n: number, gauge: boolean): Float64Array {
+  let c = 0;
+  for (let i = 0; i < n; i++) c = Math.max(c, Math.abs(hess[i * n + i]!));
+  if (!(c > 0)) c = 1;
   const out = new Float64Array(n * n);
-  for (let i = 0; i < n * n; i++) out[i] = -hess[i]! + (gauge ? 1 : 0);
+  for (let i = 0; i < n * n; i++) out[i] = -hess[i]! + (gauge ? c : 0);
   return out;
 }
 

@@ -1,17 +1,9 @@
-import { hessianVectorProduct, logSoftmax, scoped } from '@bomrl/core';
 import type { TabularModel } from '@bomrl/envs/tabular';
-import type { Scalar, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { adaptExact, type ExactBomrlSpec, exactHypergradient } from '../exact/exact-hypergradient';
-import {
-  disposeTabular,
-  finiteHorizonReturn,
-  policyTable,
-  type TabularTensors,
-  tabularTensors,
-  visitationAndAdvantage,
-} from '../exact/tabular-tf';
-import type { MetaMethod, MetaStepInput, MetaStepResult, TrustRegionPieces } from './method';
+import { ExactTaskTensors, exactTrustRegion } from '../exact/exact-tasks';
+import { finiteHorizonReturn, type TabularTensors } from '../exact/tabular-tf';
+import type { MetaMethod, MetaStepInput, MetaStepResult } from './method';
 
 /** Settings of exact-mode BO-MRL. */
 export interface BomrlExactOptions<Task> {
@@ -33,21 +25,13 @@ export interface BomrlExactOptions<Task> {
  * quantities ('full' or 'ignore-data'), so the meta-gradient carries no sampling noise.
  */
 export function createBomrlExactMethod<Task>(options: BomrlExactOptions<Task>): MetaMethod<Task> {
-  const cache = new Map<string, TabularTensors>();
-  const tensorsFor = (task: Task): TabularTensors => {
-    const key = JSON.stringify(task);
-    let t = cache.get(key);
-    if (!t) {
-      t = tabularTensors(options.model(task));
-      if (t.S !== options.nStates || t.A !== options.nActions) {
-        throw new RangeError(
-          `bomrl-exact: task has ${t.S}x${t.A} states x actions, expected ${options.nStates}x${options.nActions}`,
-        );
-      }
-      cache.set(key, t);
-    }
-    return t;
-  };
+  const tasks = new ExactTaskTensors(
+    options.model,
+    options.nStates,
+    options.nActions,
+    'bomrl-exact',
+  );
+  const tensorsFor = (task: Task): TabularTensors => tasks.get(task);
 
   /** F(phi) = mean_tau J_tau(theta'_tau(phi)), exactly (re-solving the lower levels). */
   const metaObjective = (tasks: readonly Task[], phi: Float64Array): number => {
@@ -106,7 +90,9 @@ export function createBomrlExactMethod<Task>(options: BomrlExactOptions<Task>): 
           meanCgIterations: d.cgIterations,
           meanMultiplier: d.multiplier,
         },
-        trustRegion: exactTrustRegion(input, tensorsFor, objective, metaObjective),
+        trustRegion: exactTrustRegion(input.phi, input.tasks.map(tensorsFor), objective, (c) =>
+          metaObjective(input.tasks, c),
+        ),
       };
     },
 
@@ -124,54 +110,7 @@ export function createBomrlExactMethod<Task>(options: BomrlExactOptions<Task>): 
     },
 
     dispose(): void {
-      for (const t of cache.values()) disposeTabular(t);
-      cache.clear();
-    },
-  };
-}
-
-/**
- * The natural-gradient meta-step's pieces in exact mode: the Fisher matrix is the Hessian of the
- * visitation-weighted KL(pi_phi || pi_x) at x = phi (mean over the batch's tasks), and a
- * candidate's improvement is the exact change of the meta-objective.
- */
-function exactTrustRegion<Task>(
-  input: MetaStepInput<Task>,
-  tensorsFor: (task: Task) => TabularTensors,
-  currentObjective: number,
-  metaObjective: (tasks: readonly Task[], phi: Float64Array) => number,
-): TrustRegionPieces {
-  const phi = tf.tensor1d(Float32Array.from(input.phi));
-  // pi_old must be a different tensor object from the point x the Fisher HVP is taken at: tfjs
-  // differentiates every use of the object it is given, and KL(pi_x || pi_x) is identically 0.
-  const phiOld = tf.tensor1d(Float32Array.from(input.phi));
-  const tasks = input.tasks.map(tensorsFor);
-  const weights = tasks.map((t) =>
-    tf.tidy(() => visitationAndAdvantage(t, policyTable(t, phi)).nu),
-  );
-  const meanKl = (x: Tensor1D): Scalar =>
-    tf.tidy(() => {
-      const terms = tasks.map((t, i) => {
-        const lp = logSoftmax(tf.reshape(phiOld, [t.S, t.A]));
-        const lq = logSoftmax(tf.reshape(x, [t.S, t.A]));
-        return tf.sum(tf.mul(weights[i]!, tf.sum(tf.mul(tf.exp(lp), tf.sub(lp, lq)), 1)));
-      });
-      return tf.div(tf.addN(terms), tasks.length) as Scalar;
-    });
-  return {
-    fisherVector(v: Float64Array): Float64Array {
-      return scoped(() =>
-        Float64Array.from(
-          hessianVectorProduct(meanKl, phi, tf.tensor1d(Float32Array.from(v))).dataSync(),
-        ),
-      );
-    },
-    evaluate(candidate: Float64Array) {
-      const kl = tf.tidy(() => meanKl(tf.tensor1d(Float32Array.from(candidate))).dataSync()[0]!);
-      return { kl, improvement: metaObjective(input.tasks, candidate) - currentObjective };
-    },
-    dispose(): void {
-      tf.dispose([phi, phiOld, ...weights]);
+      tasks.dispose();
     },
   };
 }

@@ -1,17 +1,11 @@
-import { hessianVectorProduct, logSoftmax, scoped } from '@bomrl/core';
+import { scoped } from '@bomrl/core';
 import type { TabularModel } from '@bomrl/envs/tabular';
-import type { Scalar, Tensor, Tensor1D } from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { exactMamlMetaGradient } from '../exact/exact-maml';
-import {
-  disposeTabular,
-  finiteHorizonReturn,
-  policyTable,
-  type TabularTensors,
-  tabularTensors,
-  visitationAndAdvantage,
-} from '../exact/tabular-tf';
-import type { MetaMethod, MetaStepInput, MetaStepResult, TrustRegionPieces } from './method';
+import { ExactTaskTensors, exactTrustRegion } from '../exact/exact-tasks';
+import { finiteHorizonReturn, type TabularTensors } from '../exact/tabular-tf';
+import type { MetaMethod, MetaStepInput, MetaStepResult } from './method';
 
 /** MAML's inner-loop settings (shared by the exact and sampled modes). */
 export interface MamlSettings {
@@ -52,23 +46,13 @@ function exactSteps(t: TabularTensors, phi: Float64Array, alpha: number, steps: 
 export function createMamlExactMethod<Task>(options: MamlExactOptions<Task>): MetaMethod<Task> {
   const { alpha, innerSteps, order } = options;
   if (!(alpha > 0)) throw new RangeError(`maml: alpha must be > 0, got ${alpha}`);
-  const cache = new Map<string, TabularTensors>();
-  const tensorsFor = (task: Task): TabularTensors => {
-    const key = JSON.stringify(task);
-    let t = cache.get(key);
-    if (!t) {
-      t = tabularTensors(options.model(task));
-      if (t.S !== options.nStates || t.A !== options.nActions) {
-        const got = `${t.S}x${t.A}`;
-        disposeTabular(t);
-        throw new RangeError(
-          `maml (exact): task has ${got} states x actions, expected ${options.nStates}x${options.nActions}`,
-        );
-      }
-      cache.set(key, t);
-    }
-    return t;
-  };
+  const tasks = new ExactTaskTensors(
+    options.model,
+    options.nStates,
+    options.nActions,
+    'maml-exact',
+  );
+  const tensorsFor = (task: Task): TabularTensors => tasks.get(task);
   const metaObjective = (tasks: readonly Task[], phi: Float64Array) =>
     tasks.reduce((s, task) => s + exactSteps(tensorsFor(task), phi, alpha, innerSteps).J, 0) /
     tasks.length;
@@ -105,7 +89,9 @@ export function createMamlExactMethod<Task>(options: MamlExactOptions<Task>): Me
         objective,
         preAdaptationReturn: pre,
         diagnostics: { meanInnerStepNorm: step },
-        trustRegion: exactTrustRegion(input, tensorsFor, objective, metaObjective),
+        trustRegion: exactTrustRegion(input.phi, input.tasks.map(tensorsFor), objective, (c) =>
+          metaObjective(input.tasks, c),
+        ),
       };
     },
 
@@ -117,51 +103,7 @@ export function createMamlExactMethod<Task>(options: MamlExactOptions<Task>): Me
     },
 
     dispose(): void {
-      for (const t of cache.values()) disposeTabular(t);
-      cache.clear();
+      tasks.dispose();
     },
-  };
-}
-
-/**
- * The trust-region pieces in exact mode: the Fisher matrix is the Hessian at x = phi of the
- * mean over tasks of the nu^phi-weighted KL(pi_phi || pi_x); a candidate's improvement is the
- * exact change of the MAML meta-objective.
- */
-function exactTrustRegion<Task>(
-  input: MetaStepInput<Task>,
-  tensorsFor: (task: Task) => TabularTensors,
-  current: number,
-  metaObjective: (tasks: readonly Task[], phi: Float64Array) => number,
-): TrustRegionPieces {
-  const point = tf.tensor1d(Float32Array.from(input.phi));
-  // pi_old must be a different tensor object from the HVP point: tfjs differentiates every use
-  // of the object it is given, and KL(pi_x || pi_x) is identically 0.
-  const old = tf.tensor1d(Float32Array.from(input.phi));
-  const tasks = input.tasks.map(tensorsFor);
-  const weights = tasks.map((t) =>
-    tf.tidy(() => tf.reshape(visitationAndAdvantage(t, policyTable(t, old)).nu, [t.S])),
-  );
-  const meanKl = (x: Tensor1D): Scalar =>
-    tf.tidy(() => {
-      const terms = tasks.map((t, i) => {
-        const lp = logSoftmax(tf.reshape(old, [t.S, t.A]));
-        const lq = logSoftmax(tf.reshape(x, [t.S, t.A]));
-        return tf.sum(tf.mul(weights[i]!, tf.sum(tf.mul(tf.exp(lp), tf.sub(lp, lq)), 1)));
-      });
-      return tf.div(tf.addN(terms), tasks.length) as Scalar;
-    });
-  return {
-    fisherVector: (v) =>
-      scoped(() =>
-        Float64Array.from(
-          hessianVectorProduct(meanKl, point, tf.tensor1d(Float32Array.from(v))).dataSync(),
-        ),
-      ),
-    evaluate: (candidate) => ({
-      kl: scoped(() => meanKl(tf.tensor1d(Float32Array.from(candidate))).dataSync()[0]!),
-      improvement: metaObjective(input.tasks, candidate) - current,
-    }),
-    dispose: () => tf.dispose([point, old, ...weights]),
   };
 }

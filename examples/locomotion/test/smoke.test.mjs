@@ -1,0 +1,48 @@
+// One meta-iteration with tiny sizes for every locomotion family and method (the configs as
+// written, with SMOKE overrides): the run must train, checkpoint and meta-test on MuJoCo.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { isAvailable, loadLocomotionConfig, runConfig, SMOKE } from '../src/run-config.mjs';
+
+const configs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../configs');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bomrl-locomotion-'));
+
+test('every config holds the paper settings and validates', () => {
+  for (const file of fs.readdirSync(configs)) {
+    const c = loadLocomotionConfig(path.join(configs, file));
+    assert.equal(c.env.horizon, 200);
+    assert.equal(c.env.gamma, 0.995);
+    assert.deepEqual(c.policy.hidden, [128, 128]);
+    assert.equal(c.policy.logStdInit, -0.7);
+    assert.equal(c.sampler.episodesPerTask, 20);
+    assert.equal(c.meta.iterations, 500);
+    assert.equal(c.meta.optimizer, 'trpo');
+    assert.equal(c.meta.tasksPerBatch, c.env.family.endsWith('vel') ? 10 : 4);
+    assert.equal(c.meta.maxKl, c.env.family === 'half-cheetah-dir' ? 0.03 : 0.01);
+    if (c.method.kind === 'bomrl') assert.equal(c.method.lambda, 0.5);
+  }
+});
+
+for (const family of ['half-cheetah-vel', 'half-cheetah-dir', 'ant-vel', 'ant-dir']) {
+  for (const method of ['maml-trpo', 'bomrl']) {
+    const file = path.join(configs, `${family}-${method}.yaml`);
+    const config = loadLocomotionConfig(file, SMOKE);
+    const skip = isAvailable(config)
+      ? false
+      : `'${config.method.kind}/${config.mode}' is not in this build of @bomrl/trainer yet`;
+    test(`${family} ${method}: one meta-iteration smoke run`, { skip }, async () => {
+      const r = await runConfig(config, path.join(tmp, config.name), { rounds: 1, tasks: 1 });
+      assert.equal(r.run.status, 'completed');
+      assert.equal(r.metrics.length, 1);
+      assert.ok(Number.isFinite(r.metrics[0].objective));
+      assert.ok(Number.isFinite(r.metrics[0].preAdaptationReturn));
+      assert.equal(r.results.rounds.length, 2);
+      for (const round of r.results.rounds) assert.ok(Number.isFinite(round.return.mean));
+      assert.ok(fs.existsSync(path.join(tmp, config.name, 'checkpoints', 'latest.json')));
+    });
+  }
+}
