@@ -8,9 +8,10 @@ import {
   reverseKL,
 } from '@bomrl/adaptation';
 import { hessianVectorProduct, logSoftmax } from '@bomrl/core';
-import { conjugateGradient, constrainedImplicitGradient, crossHvp } from '@bomrl/meta-gradient';
+import { constrainedImplicitGradient, crossHvp } from '@bomrl/meta-gradient';
 import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { solveBlockDiagonal } from './block-adjoint';
 import {
   finiteHorizonReturn,
   policyTable,
@@ -30,8 +31,6 @@ export interface ExactBomrlSpec {
    * constants (the authors' approximation). D2's explicit dependence on pi_phi is kept in both.
    */
   readonly hypergradient: 'full' | 'ignore-data';
-  /** CG settings of the adjoint solve. */
-  readonly cg?: { readonly maxIter?: number; readonly tol?: number; readonly damping?: number };
   /**
    * Weight of the gauge term. Softmax logits are shift-invariant per state, so -Hess G is
    * singular along each state's ones vector under the KL distances; the term
@@ -111,8 +110,9 @@ export interface ExactHypergradient {
     readonly gradNorm: number;
     readonly distance: number;
     readonly multiplier: number;
-    readonly cgIterations: number;
-    readonly cgResidual: number;
+    /** Hessian-vector products of the adjoint solve, and its relative residual. */
+    readonly adjointProducts: number;
+    readonly adjointResidual: number;
   };
 }
 
@@ -176,12 +176,6 @@ export function exactHypergradient(
     const gauge = spec.distance === 'l2' ? 0 : c;
     const termsFor = (p: Tensor1D): PhiTerms =>
       spec.hypergradient === 'full' ? termsAt(m, p) : fixed;
-    const cg = {
-      kind: 'cg' as const,
-      maxIter: spec.cg?.maxIter ?? 200,
-      tol: spec.cg?.tol ?? 1e-7,
-      damping: spec.cg?.damping ?? 0,
-    };
     try {
       if (spec.delta !== undefined && adapted.diagnostics.constraint?.active) {
         const mu = adapted.diagnostics.constraint.multiplier;
@@ -219,18 +213,20 @@ export function exactHypergradient(
         return tf.add(value, gaugeTerm(m, t, p, unvisited, gauge)) as Scalar;
       };
       // The custom_root recipe by hand, to keep the adjoint solve cheap: Hess_theta G does not
-      // depend on how phi moves nu and A, so the CG matvecs use nu^phi and A^phi as constants
-      // and only the final cross term differentiates them ('full') or not ('ignore-data').
+      // depend on how phi moves nu and A (those matvecs use nu^phi and A^phi as constants), and
+      // G is a sum of per-state terms, so -Hess_theta G is block diagonal: nActions products
+      // assemble it and each block is solved exactly. Only the final cross term differentiates
+      // nu^phi and A^phi ('full') or not ('ignore-data').
       const negHessian = (v: Tensor1D): Tensor1D =>
         tf.neg(hessianVectorProduct((t) => G(t, phi, fixed), theta, v)) as Tensor1D;
-      const solve = conjugateGradient(negHessian, g, {
-        maxIter: cg.maxIter,
-        tol: cg.tol,
-        damping: cg.damping,
+      const solve = solveBlockDiagonal(negHessian, g.dataSync(), m.S, m.A);
+      const v = tf.tensor1d(Float32Array.from(solve.x));
+      const gradient = crossHvp((t, p) => G(t, p, termsFor(p)), theta, phi, v);
+      v.dispose();
+      const out = finish(gradient, {
+        iterations: solve.products,
+        residualNorm: solve.relativeResidual,
       });
-      const gradient = crossHvp((t, p) => G(t, p, termsFor(p)), theta, phi, solve.x);
-      solve.x.dispose();
-      const out = finish(gradient, solve);
       return {
         ...out,
         preReturn,
@@ -255,8 +251,8 @@ export function exactHypergradient(
         gradNorm: adapted.diagnostics.gradNorm,
         distance: adapted.diagnostics.distance,
         multiplier: 0,
-        cgIterations: solve.iterations,
-        cgResidual: solve.residualNorm,
+        adjointProducts: solve.iterations,
+        adjointResidual: solve.residualNorm,
       },
     };
   }

@@ -12,7 +12,7 @@ import { type Policy, TabularSoftmaxPolicy } from '@bomrl/policies';
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { LinearFeatureBaseline } from '../advantages/linear-feature-baseline';
-import { solveDense } from '../exact/float64-reference';
+import { solveBlockDiagonal } from '../exact/block-adjoint';
 import type { Episode } from '../sampling/sampler';
 import {
   DISTANCES,
@@ -313,55 +313,26 @@ function tabularAdjoint(
   g: Tensor1D,
   shape: { readonly nStates: number; readonly nActions: number },
 ): AdjointSolve {
-  const { nStates: S, nActions: A } = shape;
   const f = (t: Tensor1D) => G(t, phi);
-  const blocks = Array.from({ length: S }, () => new Float64Array(A * A));
-  for (let c = 0; c < A; c++) {
-    const probe = new Float32Array(S * A);
-    for (let i = c; i < S * A; i += A) probe[i] = 1;
-    const hv = tf.tidy(() => hessianVectorProduct(f, theta, tf.tensor1d(probe)).dataSync());
-    for (let s = 0; s < S; s++) {
-      for (let r = 0; r < A; r++) blocks[s]![r * A + c] = -hv[s * A + r]!;
-    }
-  }
-  const gHost = g.dataSync();
-  const v = new Float64Array(S * A);
-  let residual = 0;
-  let gNorm = 0;
-  const warnings: string[] = [];
-  for (let s = 0; s < S; s++) {
-    const block = blocks[s]!;
-    for (let r = 0; r < A; r++) {
-      for (let c = 0; c < r; c++) {
-        const mean = (block[r * A + c]! + block[c * A + r]!) / 2;
-        block[r * A + c] = mean;
-        block[c * A + r] = mean;
-      }
-    }
-    const rhs = Float64Array.from(gHost.subarray(s * A, (s + 1) * A));
-    const x = solveDense(block, rhs, A);
-    let xHx = 0;
-    for (let r = 0; r < A; r++) {
-      let hx = 0;
-      for (let c = 0; c < A; c++) hx += block[r * A + c]! * x[c]!;
-      residual += (hx - rhs[r]!) ** 2;
-      gNorm += rhs[r]! ** 2;
-      xHx += x[r]! * hx;
-    }
-    if (xHx < 0) warnings.push(`state ${s}: -Hess G is not positive definite (v^T H v < 0)`);
-    v.set(x, s * A);
-  }
+  const solve = solveBlockDiagonal(
+    (v) => tf.neg(hessianVectorProduct(f, theta, v)) as Tensor1D,
+    g.dataSync(),
+    shape.nStates,
+    shape.nActions,
+  );
   const stationarity = tf.tidy(
     () => tf.norm(tf.grad((t: Tensor) => f(t as Tensor1D))(theta)).dataSync()[0]!,
   );
   return {
-    adjoint: tf.tensor1d(Float32Array.from(v)),
+    adjoint: tf.tensor1d(Float32Array.from(solve.x)),
     report: {
       solver: 'block-direct',
-      iterations: A,
-      relativeResidual: gNorm > 0 ? Math.sqrt(residual / gNorm) : 0,
+      iterations: solve.products,
+      relativeResidual: solve.relativeResidual,
       stationarity,
-      warnings,
+      warnings: solve.indefiniteStates.map(
+        (s) => `state ${s}: -Hess G is not positive definite (v^T H v < 0)`,
+      ),
     },
   };
 }

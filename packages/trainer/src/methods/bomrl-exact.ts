@@ -65,7 +65,7 @@ export function createBomrlExactMethod<Task>(options: BomrlExactOptions<Task>): 
         solverSteps: 0,
         maxLowerGradNorm: 0,
         distance: 0,
-        cgIterations: 0,
+        adjointProducts: 0,
         multiplier: 0,
       };
       for (const task of input.tasks) {
@@ -76,7 +76,7 @@ export function createBomrlExactMethod<Task>(options: BomrlExactOptions<Task>): 
         d.solverSteps += r.diagnostics.solverSteps / n;
         d.maxLowerGradNorm = Math.max(d.maxLowerGradNorm, r.diagnostics.gradNorm);
         d.distance += r.diagnostics.distance / n;
-        d.cgIterations += r.diagnostics.cgIterations / n;
+        d.adjointProducts += r.diagnostics.adjointProducts / n;
         d.multiplier += r.diagnostics.multiplier / n;
       }
       return {
@@ -87,7 +87,7 @@ export function createBomrlExactMethod<Task>(options: BomrlExactOptions<Task>): 
           meanSolverSteps: d.solverSteps,
           maxLowerGradNorm: d.maxLowerGradNorm,
           meanDistance: d.distance,
-          meanCgIterations: d.cgIterations,
+          meanAdjointProducts: d.adjointProducts,
           meanMultiplier: d.multiplier,
         },
         trustRegion: exactTrustRegion(input.phi, input.tasks.map(tensorsFor), objective, (c) =>
