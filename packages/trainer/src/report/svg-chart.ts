@@ -35,6 +35,12 @@ const PALETTE = [
 ];
 const MARGIN = { left: 64, right: 160, top: 36, bottom: 48 };
 
+/** Right margin wide enough for the longest legend entry (~7 px per character at 12 px). */
+function rightMargin(spec: LineChartSpec): number {
+  const longest = Math.max(0, ...spec.series.map((s) => s.name.length));
+  return Math.max(MARGIN.right, 40 + 7 * longest);
+}
+
 const escapeXml = (s: string) =>
   s
     .replaceAll('&', '&amp;')
@@ -56,7 +62,7 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
 
 /** The plotting scale of a chart: data coordinates to pixels. */
 export function chartScale(spec: LineChartSpec) {
-  const width = spec.width ?? 720;
+  const width = spec.width ?? MARGIN.left + 520 + rightMargin(spec);
   const height = spec.height ?? 400;
   const points = spec.series.flatMap((s) => s.points);
   const xs = points.map((p) => p.x);
@@ -69,7 +75,7 @@ export function chartScale(spec: LineChartSpec) {
   const pad = (y1 - y0) * 0.05;
   y0 -= pad;
   y1 += pad;
-  const plotW = width - MARGIN.left - MARGIN.right;
+  const plotW = width - MARGIN.left - rightMargin(spec);
   const plotH = height - MARGIN.top - MARGIN.bottom;
   return {
     width,
@@ -105,7 +111,7 @@ export function lineChart(spec: LineChartSpec): string {
     `<text x="${width / 2}" y="20" text-anchor="middle" font-size="15">${escapeXml(spec.title)}</text>`,
   );
   const left = MARGIN.left;
-  const right = width - MARGIN.right;
+  const right = width - rightMargin(spec);
   const top = MARGIN.top;
   const bottom = height - MARGIN.bottom;
   out.push(
