@@ -10,7 +10,7 @@
  *     bound's variance term beside the measured gap);
  *  4. writes results.json, SVG plots and report.md to the output directory and prints the table.
  *
- * Usage: node src/demo.mjs [--out runs/demo] [--iterations N] [--alg2] [--tasks N]
+ * Usage: node src/demo.mjs [--out runs/demo] [--iterations N] [--no-alg2] [--tasks N]
  *                          [--backend auto|cpu|wasm] [--quiet]
  * Each method is meta-tested as soon as the runs it needs have finished, while the others train.
  */
@@ -44,7 +44,8 @@ const { values: args } = parseArgs({
     iterations: { type: 'string' },
     tasks: { type: 'string' },
     backend: { type: 'string' },
-    alg2: { type: 'boolean', default: false },
+    alg2: { type: 'boolean', default: true },
+    'no-alg2': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
   },
 });
@@ -62,7 +63,9 @@ const overrides = [
 const RUNS = [
   { id: 'bomrl-alg1', file: 'configs/demo/bomrl-alg1.yaml' },
   { id: 'maml', file: 'configs/demo/maml.yaml' },
-  ...(args.alg2 ? [{ id: 'bomrl-alg2', file: 'configs/demo/bomrl-alg2.yaml' }] : []),
+  ...(args.alg2 && !args['no-alg2']
+    ? [{ id: 'bomrl-alg2', file: 'configs/demo/bomrl-alg2.yaml' }]
+    : []),
 ].map((r) => ({
   ...r,
   config: loadConfigFile(path.join(exampleDir, r.file), overrides),
