@@ -41,19 +41,25 @@ export function softmaxTable(logits: Float64Array, nActions: number): Float64Arr
   return out;
 }
 
+/** One forward/backward pass of a stationary policy over the finite horizon (float64). */
+export interface FiniteHorizonPass {
+  /** State distributions d_t, t = 0..H-1. */
+  readonly distributions: readonly Float64Array[];
+  /** G(s, a) = sum_t gamma^t d_t(s) Q_t(s, a), with Q_t the time-t action value. */
+  readonly weightedQ: Float64Array;
+  /** J = E[sum_{t<H} gamma^t r_t]. */
+  readonly J: number;
+}
+
 /**
- * Finite-horizon return J of the softmax policy with these logits and its exact gradient
- * (policy-gradient theorem with time-dependent Q_t, then the softmax Jacobian).
+ * The exact finite-horizon pass of the policy table pi: forward state distributions, then a
+ * backward induction of V_t and Q_t accumulating gamma^t d_t(s) Q_t(s, a). Both the policy
+ * gradient (policy-gradient theorem) and the finite-horizon visitation-weighted Q come from it.
  */
-export function returnAndGradient(
-  model: TabularModel,
-  logits: Float64Array,
-): { J: number; grad: Float64Array } {
+export function finiteHorizonPass(model: TabularModel, pi: Float64Array): FiniteHorizonPass {
   const S = model.nStates;
   const A = model.nActions;
   const H = model.horizon;
-  const pi = softmaxTable(logits, A);
-  // state distributions d_t, t = 0..H-1
   const d: Float64Array[] = [Float64Array.from(model.initial)];
   for (let t = 1; t < H; t++) {
     const prev = d[t - 1]!;
@@ -68,7 +74,6 @@ export function returnAndGradient(
     }
     d.push(next);
   }
-  // backward: V_{t+1}, Q_t; accumulate G(s,a) = sum_t gamma^t d_t(s) Q_t(s,a)
   const G = new Float64Array(S * A);
   let vNext = new Float64Array(S);
   let J = 0;
@@ -87,6 +92,21 @@ export function returnAndGradient(
     if (t === 0) for (let s = 0; s < S; s++) J += model.initial[s]! * v[s]!;
     vNext = v;
   }
+  return { distributions: d, weightedQ: G, J };
+}
+
+/**
+ * Finite-horizon return J of the softmax policy with these logits and its exact gradient
+ * (policy-gradient theorem with time-dependent Q_t, then the softmax Jacobian).
+ */
+export function returnAndGradient(
+  model: TabularModel,
+  logits: Float64Array,
+): { J: number; grad: Float64Array } {
+  const S = model.nStates;
+  const A = model.nActions;
+  const pi = softmaxTable(logits, A);
+  const { weightedQ: G, J } = finiteHorizonPass(model, pi);
   const grad = new Float64Array(S * A);
   for (let s = 0; s < S; s++) {
     let mean = 0;

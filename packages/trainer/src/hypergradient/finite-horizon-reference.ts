@@ -1,5 +1,6 @@
 import type { TabularModel } from '@bomrl/envs/tabular';
 import {
+  finiteHorizonPass,
   returnAndGradient,
   type StateProblem,
   softmaxTable,
@@ -32,41 +33,14 @@ export function finiteHorizonTerms(
   model: TabularModel,
   phi: Float64Array,
 ): { nu: Float64Array; W: Float64Array } {
-  const { nStates: S, nActions: A, horizon: H, gamma } = model;
-  const pi = softmaxTable(phi, A);
-  const d: Float64Array[] = [Float64Array.from(model.initial)];
-  for (let t = 1; t < H; t++) {
-    const prev = d[t - 1]!;
-    const next = new Float64Array(S);
-    for (let s = 0; s < S; s++) {
-      if (prev[s] === 0) continue;
-      for (let a = 0; a < A; a++) {
-        const w = prev[s]! * pi[s * A + a]!;
-        for (let s2 = 0; s2 < S; s2++) next[s2]! += w * model.P[(s * A + a) * S + s2]!;
-      }
-    }
-    d.push(next);
-  }
+  const { nStates: S, horizon: H, gamma } = model;
+  const { distributions, weightedQ } = finiteHorizonPass(model, softmaxTable(phi, model.nActions));
   let mass = 0;
   for (let t = 0; t < H; t++) mass += gamma ** t;
   const nu = new Float64Array(S);
-  const W = new Float64Array(S * A);
-  let vNext = new Float64Array(S);
-  for (let t = H - 1; t >= 0; t--) {
-    const v = new Float64Array(S);
-    const weight = gamma ** t / mass;
-    for (let s = 0; s < S; s++) {
-      nu[s]! += weight * d[t]![s]!;
-      for (let a = 0; a < A; a++) {
-        let q = model.R[s * A + a]!;
-        for (let s2 = 0; s2 < S; s2++) q += gamma * model.P[(s * A + a) * S + s2]! * vNext[s2]!;
-        v[s]! += pi[s * A + a]! * q;
-        W[s * A + a]! += weight * d[t]![s]! * q;
-      }
-    }
-    vNext = v;
-  }
-  return { nu, W };
+  for (let t = 0; t < H; t++)
+    for (let s = 0; s < S; s++) nu[s]! += (gamma ** t / mass) * distributions[t]![s]!;
+  return { nu, W: weightedQ.map((x) => x / mass) };
 }
 
 const norm = (v: ArrayLike<number>) => {
