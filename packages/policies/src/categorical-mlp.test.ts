@@ -10,10 +10,9 @@ import {
   point,
   uncorrectedForwardKLError,
 } from './test-utils/derivatives';
-import { categoricalMlpRef, normalize64 } from './test-utils/reference64';
+import { HIDDEN, nearbyPoint, OBS, referenceObs, repeatFirstRow } from './test-utils/mlp-case';
+import { categoricalMlpRef } from './test-utils/reference64';
 
-const OBS = 3;
-const HIDDEN = [5, 5];
 const A = 4;
 const B = 8;
 const obsRows = point(21, B * OBS, 1.5, 0.3);
@@ -27,11 +26,8 @@ function makeCase(normalized: boolean): DerivativeCase {
     normalizer: normalized ? { clip: 2 } : false,
   });
   // Statistics that shift, scale and clip: the reference applies them in float64.
-  policy.normalizer?.update(point(30, 50 * OBS, 0.7, 0.5));
-  const stats = policy.normalizer?.toJSON();
-  const obs64 = stats ? normalize64(obsRows, stats) : obsRows;
-  const n = policy.paramCount;
-  const phi = point(1, n, 0.6);
+  const obs64 = referenceObs(policy, obsRows, point(30, 50 * OBS, 0.7, 0.5));
+  const phi = point(1, policy.paramCount, 0.6);
   return {
     policy,
     ref: categoricalMlpRef(obs64, OBS, HIDDEN, A),
@@ -39,7 +35,7 @@ function makeCase(normalized: boolean): DerivativeCase {
     actions: () => policy.actionTensor(actions),
     actions64: actions,
     phi,
-    theta: Float64Array.from(Float32Array.from(phi.map((x, i) => x + 0.3 * point(2, n)[i]!))),
+    theta: nearbyPoint(phi),
   };
 }
 
@@ -85,9 +81,7 @@ describe('CategoricalMLPPolicy', () => {
     const oneObs = c.policy.obsTensor(obsRows.subarray(0, OBS));
     const logits = (c.policy as CategoricalMLPPolicy).logits(params, oneObs);
     const probs = Array.from(tf.tidy(() => tf.softmax(logits)).dataSync());
-    const many = c.policy.obsTensor(
-      Array.from({ length: n }, () => Array.from(obsRows.subarray(0, OBS))).flat(),
-    );
+    const many = c.policy.obsTensor(repeatFirstRow(obsRows, OBS, n));
     const sampled = c.policy.sample(params, many, new Random(9));
     const counts = new Array(A).fill(0);
     for (const a of sampled) counts[a] += 1;

@@ -10,10 +10,9 @@ import {
   point,
   uncorrectedForwardKLError,
 } from './test-utils/derivatives';
-import { gaussianMlpRef, normalize64 } from './test-utils/reference64';
+import { HIDDEN, nearbyPoint, OBS, referenceObs, repeatFirstRow } from './test-utils/mlp-case';
+import { gaussianMlpRef } from './test-utils/reference64';
 
-const OBS = 3;
-const HIDDEN = [5, 5];
 const D = 2;
 const B = 7;
 const obsRows = point(41, B * OBS, 1.2, -0.2);
@@ -35,15 +34,9 @@ function makeCase(options: { normalized?: boolean; minStd?: number; clampedTheta
     minStd: options.minStd ?? 1e-6,
     normalizer: options.normalized ?? false,
   });
-  policy.normalizer?.update(point(50, 40 * OBS, 2, 1));
-  const stats = policy.normalizer?.toJSON();
-  const obs64 = stats ? normalize64(obsRows, stats) : obsRows;
-  const n = policy.paramCount;
-  const phi = withLogStd(point(1, n, 0.6), [-0.4, -0.9]);
-  const theta = withLogStd(
-    Float64Array.from(Float32Array.from(phi.map((x, i) => x + 0.3 * point(2, n)[i]!))),
-    options.clampedTheta ? [-0.6, -3] : [-0.6, -0.5],
-  );
+  const obs64 = referenceObs(policy, obsRows, point(50, 40 * OBS, 2, 1));
+  const phi = withLogStd(point(1, policy.paramCount, 0.6), [-0.4, -0.9]);
+  const theta = withLogStd(nearbyPoint(phi), options.clampedTheta ? [-0.6, -3] : [-0.6, -0.5]);
   const c: DerivativeCase = {
     policy,
     ref: gaussianMlpRef(obs64, OBS, HIDDEN, D, policy.config.minStd),
@@ -109,9 +102,7 @@ describe('GaussianMLPPolicy', () => {
     const one = policy.obsTensor(obsRows.subarray(0, OBS));
     const mean = policy.mode(params, one);
     const std = [Math.exp(Math.fround(-0.4)), Math.exp(Math.fround(-0.9))];
-    const many = policy.obsTensor(
-      Array.from({ length: n }, () => Array.from(obsRows.subarray(0, OBS))).flat(),
-    );
+    const many = policy.obsTensor(repeatFirstRow(obsRows, OBS, n));
     const x = policy.sample(params, many, new Random(13));
     for (let d = 0; d < D; d++) {
       let s = 0;

@@ -1,17 +1,16 @@
-import { Random, unpackParams } from '@bomrl/core';
+import { paramCount, Random, unpackParams } from '@bomrl/core';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  checkBatch,
-  checkParams,
-  type NormalizerOption,
-  prepareObs,
-  resolveNormalizer,
-  rowsTensor,
-} from './common';
+import { checkBatch, checkParams, prepareObs, resolveNormalizer, rowsTensor } from './common';
 import { gaussianEntropy, gaussianKL, gaussianLogProb } from './distributions';
-import { POLICY_FORMAT, POLICY_FORMAT_VERSION, type PolicyJSON } from './json';
+import type { PolicyJSON } from './json';
 import { glorotInit, mlpForward, mlpShapes } from './mlp';
+import {
+  describeMLP,
+  type MLPArchitecture,
+  type MLPPolicyOptions,
+  mlpPolicyJSON,
+} from './mlp-policy';
 import type { ObservationNormalizer } from './normalizer';
 import type { ContinuousPolicy, DiagGaussianDistribution } from './policy';
 import { sampleDiagGaussianRows } from './sampling';
@@ -27,29 +26,19 @@ import {
 } from './validation';
 
 /** Options of {@link GaussianMLPPolicy}. */
-export interface GaussianMLPOptions {
-  readonly obsDim: number;
+export interface GaussianMLPOptions extends MLPPolicyOptions {
   readonly actDim: number;
-  /** Hidden layer sizes (tanh). Default [64, 64]. */
-  readonly hidden?: readonly number[];
   /** Initial value of every log-std entry (the paper's locomotion runs use -0.7). Default 0. */
   readonly logStdInit?: number;
   /** Lower bound on the standard deviation: std = max(exp(logStd), minStd). Default 1e-6; 0 disables. */
   readonly minStd?: number;
-  /** Multiplier on the Glorot-uniform init of the mean's output layer. Default 0.01. */
-  readonly outputScale?: number;
-  /** Running observation normalizer: `true`, options for a new one, or an instance. Default off. */
-  readonly normalizer?: NormalizerOption;
 }
 
 /** The resolved architecture (what is saved as `config`). */
-export interface GaussianMLPConfig {
-  readonly obsDim: number;
+export interface GaussianMLPConfig extends MLPArchitecture {
   readonly actDim: number;
-  readonly hidden: readonly number[];
   readonly logStdInit: number;
   readonly minStd: number;
-  readonly outputScale: number;
 }
 
 const KEYS = ['obsDim', 'actDim', 'hidden', 'logStdInit', 'minStd', 'outputScale'] as const;
@@ -114,13 +103,12 @@ export class GaussianMLPPolicy implements ContinuousPolicy {
     this.actionShape = [this.actDim];
     this.meanShapes = mlpShapes(this.obsDim, this.config.hidden, this.actDim);
     this.paramShapes = [...this.meanShapes, [this.actDim]];
-    this.paramCount = this.paramShapes.reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
+    this.paramCount = paramCount(this.paramShapes);
     this.normalizer = resolveNormalizer(normalizer, this.obsDim, 'GaussianMLPPolicy');
   }
 
   describe(): string {
-    const { obsDim, hidden, actDim } = this.config;
-    return `a gaussian-mlp with obsDim ${obsDim}, hidden [${hidden.join(',')}], actDim ${actDim}`;
+    return describeMLP(this.kind, this.config, `actDim ${this.actDim}`);
   }
 
   init(seed: number): Tensor1D {
@@ -194,14 +182,6 @@ export class GaussianMLPPolicy implements ContinuousPolicy {
   }
 
   toJSON(params: Tensor1D): PolicyJSON {
-    checkParams(params, this.paramCount, 'GaussianMLPPolicy.toJSON', () => this.describe());
-    return {
-      format: POLICY_FORMAT,
-      version: POLICY_FORMAT_VERSION,
-      kind: this.kind,
-      config: { ...this.config, hidden: [...this.config.hidden] },
-      params: Array.from(params.dataSync()),
-      ...(this.normalizer ? { normalizer: this.normalizer.toJSON() } : {}),
-    };
+    return mlpPolicyJSON(this, 'GaussianMLPPolicy', params);
   }
 }

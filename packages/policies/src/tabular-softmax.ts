@@ -1,11 +1,12 @@
 import { Random } from '@bomrl/core';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { checkBatch, checkParams, indexTensor } from './common';
-import { categoricalEntropy, categoricalKL, categoricalLogProb } from './distributions';
-import { POLICY_FORMAT, POLICY_FORMAT_VERSION, type PolicyJSON } from './json';
-import type { CategoricalDistribution, DiscretePolicy } from './policy';
-import { argmaxRows, sampleCategoricalRows, softmaxRows } from './sampling';
+import { CategoricalPolicyBase } from './categorical-base';
+import { checkParams, indexTensor } from './common';
+import type { PolicyJSON } from './json';
+import type { DiscretePolicy } from './policy';
+import { policyJSON } from './policy-json';
+import { softmaxRows } from './sampling';
 import {
   type ErrorFactory,
   expectFinite,
@@ -57,21 +58,19 @@ export function resolveTabularSoftmaxConfig(
  * Logits of a batch are `oneHot(states) @ table`, a matMul, so the backward pass is a matMul too
  * (exact to second order, no gather gradient involved).
  */
-export class TabularSoftmaxPolicy implements DiscretePolicy {
+export class TabularSoftmaxPolicy extends CategoricalPolicyBase implements DiscretePolicy {
   readonly kind = 'tabular-softmax' as const;
-  readonly actionSpace = 'discrete' as const;
   readonly obsShape: readonly number[] = [];
-  readonly actionShape: readonly number[] = [];
   readonly config: TabularSoftmaxConfig;
   readonly numStates: number;
-  readonly numActions: number;
   readonly paramShapes: readonly (readonly number[])[];
   readonly paramCount: number;
 
   constructor(options: TabularSoftmaxOptions) {
-    this.config = resolveTabularSoftmaxConfig(options);
-    this.numStates = this.config.numStates;
-    this.numActions = this.config.numActions;
+    const config = resolveTabularSoftmaxConfig(options);
+    super(config.numActions, 'TabularSoftmaxPolicy');
+    this.config = config;
+    this.numStates = config.numStates;
     this.paramShapes = [[this.numStates, this.numActions]];
     this.paramCount = this.numStates * this.numActions;
   }
@@ -92,7 +91,7 @@ export class TabularSoftmaxPolicy implements DiscretePolicy {
 
   /** The logits rows of the given states, [B, numActions]. */
   logits(params: Tensor1D, obs: Tensor): Tensor2D {
-    this.check(params, obs, 'logits');
+    this.checkInputs(params, obs, 'logits');
     return tf.tidy(() => {
       const table = tf.reshape(params, [this.numStates, this.numActions]) as Tensor2D;
       const select = tf.cast(tf.oneHot(obs as Tensor1D, this.numStates), 'float32') as Tensor2D;
@@ -102,9 +101,7 @@ export class TabularSoftmaxPolicy implements DiscretePolicy {
 
   /** The whole policy table pi(a | s), [numStates, numActions] (differentiable). */
   probabilities(params: Tensor1D): Tensor2D {
-    checkParams(params, this.paramCount, 'TabularSoftmaxPolicy.probabilities', () =>
-      this.describe(),
-    );
+    checkParams(params, this.paramCount, `${this.name}.probabilities`, () => this.describe());
     return tf.tidy(
       () => tf.softmax(tf.reshape(params, [this.numStates, this.numActions])) as Tensor2D,
     );
@@ -115,61 +112,17 @@ export class TabularSoftmaxPolicy implements DiscretePolicy {
     return tf.range(0, this.numStates, 1, 'int32') as Tensor1D;
   }
 
-  distribution(params: Tensor1D, obs: Tensor): CategoricalDistribution {
-    return { kind: 'categorical', logits: this.logits(params, obs) };
-  }
-
-  logProb(params: Tensor1D, obs: Tensor, actions: Tensor): Tensor1D {
-    this.check(params, obs, 'logProb');
-    expectTensor(actions, [null], 'int32', 'TabularSoftmaxPolicy.logProb: actions');
-    checkBatch(actions, obs.shape[0]!, 'TabularSoftmaxPolicy.logProb');
-    expectIndicesBelow(actions, this.numActions, 'TabularSoftmaxPolicy.logProb: actions');
-    return tf.tidy(() => categoricalLogProb(this.logits(params, obs), actions as Tensor1D));
-  }
-
-  entropy(params: Tensor1D, obs: Tensor): Tensor1D {
-    return tf.tidy(() => categoricalEntropy(this.logits(params, obs)));
-  }
-
-  kl(paramsP: Tensor1D, paramsQ: Tensor1D, obs: Tensor): Tensor1D {
-    return tf.tidy(() => categoricalKL(this.logits(paramsP, obs), this.logits(paramsQ, obs)));
-  }
-
-  sample(params: Tensor1D, obs: Tensor, rng: Random): Int32Array {
-    const logits = this.logits(params, obs);
-    const values = logits.dataSync();
-    logits.dispose();
-    return sampleCategoricalRows(values, obs.shape[0]!, this.numActions, rng);
-  }
-
-  mode(params: Tensor1D, obs: Tensor): Int32Array {
-    const logits = this.logits(params, obs);
-    const values = logits.dataSync();
-    logits.dispose();
-    return argmaxRows(values, obs.shape[0]!, this.numActions);
-  }
-
   obsTensor(obs: ArrayLike<number>): Tensor1D {
-    return indexTensor(obs, this.numStates, 'TabularSoftmaxPolicy.obsTensor: obs');
-  }
-
-  actionTensor(actions: ArrayLike<number>): Tensor1D {
-    return indexTensor(actions, this.numActions, 'TabularSoftmaxPolicy.actionTensor: actions');
+    return indexTensor(obs, this.numStates, `${this.name}.obsTensor: obs`);
   }
 
   toJSON(params: Tensor1D): PolicyJSON {
-    checkParams(params, this.paramCount, 'TabularSoftmaxPolicy.toJSON', () => this.describe());
-    return {
-      format: POLICY_FORMAT,
-      version: POLICY_FORMAT_VERSION,
-      kind: this.kind,
-      config: { ...this.config },
-      params: Array.from(params.dataSync()),
-    };
+    return policyJSON(this, this.name, params, { ...this.config });
   }
 
-  private check(params: Tensor1D, obs: Tensor, method: string): void {
-    const name = `TabularSoftmaxPolicy.${method}`;
+  /** State indices are checked up front: `logProb` reads their batch size before `logits` runs. */
+  protected override checkInputs(params: Tensor1D, obs: Tensor, method: string): void {
+    const name = `${this.name}.${method}`;
     checkParams(params, this.paramCount, name, () => this.describe());
     if (!(obs instanceof tf.Tensor)) throw new TypeError(`${name}: obs must be a tf.Tensor`);
     expectTensor(obs, [null], 'int32', `${name}: obs (state indices)`);
