@@ -5,6 +5,17 @@ import { z } from 'zod';
  * fields are errors (a typo must not silently fall back to a default).
  */
 
+/** How many tasks to generate, the generator seed, and the train fraction of the split. */
+function taskSplit(count: number) {
+  return z
+    .strictObject({
+      count: z.int().min(2).default(count),
+      seed: z.int().default(7),
+      trainFraction: z.number().gt(0).lt(1).default(0.8),
+    })
+    .default({ count, seed: 7, trainFraction: 0.8 });
+}
+
 const frozenLake = z.strictObject({
   family: z.literal('frozen-lake'),
   /** 'high': absorbing holes (-1/step); 'low': penalty cells (-0.5 on entry). */
@@ -13,40 +24,21 @@ const frozenLake = z.strictObject({
   slip: z.number().min(0).max(1).default(0),
   gamma: z.number().gt(0).lt(1).default(0.8),
   horizon: z.int().positive().default(49),
-  /** How many maps to generate, the generator seed, and the train fraction of the split. */
-  tasks: z
-    .strictObject({
-      count: z.int().min(2).default(30),
-      seed: z.int().default(7),
-      trainFraction: z.number().gt(0).lt(1).default(0.8),
-    })
-    .default({ count: 30, seed: 7, trainFraction: 0.8 }),
+  tasks: taskSplit(30),
 });
 
 const navigation2d = z.strictObject({
   family: z.literal('navigation-2d'),
   gamma: z.number().gt(0).lte(1).default(0.99),
   horizon: z.int().positive().default(100),
-  tasks: z
-    .strictObject({
-      count: z.int().min(2).default(100),
-      seed: z.int().default(7),
-      trainFraction: z.number().gt(0).lt(1).default(0.8),
-    })
-    .default({ count: 100, seed: 7, trainFraction: 0.8 }),
+  tasks: taskSplit(100),
 });
 
 const locomotion = z.strictObject({
   family: z.enum(['half-cheetah-vel', 'half-cheetah-dir', 'ant-vel', 'ant-dir']),
   gamma: z.number().gt(0).lte(1).default(0.995),
   horizon: z.int().positive().default(200),
-  tasks: z
-    .strictObject({
-      count: z.int().min(2).default(100),
-      seed: z.int().default(7),
-      trainFraction: z.number().gt(0).lt(1).default(0.8),
-    })
-    .default({ count: 100, seed: 7, trainFraction: 0.8 }),
+  tasks: taskSplit(100),
 });
 
 export const envSchema = z.discriminatedUnion('family', [frozenLake, navigation2d, locomotion]);
