@@ -5,7 +5,7 @@ import { type AdaptationData, validateData } from './data';
 import { l2 } from './distances';
 import { AdaptationError } from './errors';
 import { checkMaml, type MamlProblem, mamlAdapt } from './maml';
-import { type PenalizedProblem, solvePenalized } from './penalized';
+import { type PenalizedProblem, type PenalizedSolution, solvePenalized } from './penalized';
 import { surrogate } from './surrogates';
 
 /** BO-MRL's operator: max_theta L(theta; phi) - lambda D2(phi, theta). */
@@ -74,6 +74,26 @@ function operatorName(spec: AdaptSpec): string {
   return `${spec.kind ?? 'penalized'}/${spec.distance?.name ?? '?'}`;
 }
 
+/** The diagnostics of a solved (penalized or constrained) lower level. */
+function solvedDiagnostics(
+  operator: string,
+  s: PenalizedSolution,
+  lambda: number,
+  objective: number,
+): AdaptDiagnostics {
+  return {
+    operator,
+    solver: s.solver,
+    steps: s.steps,
+    gradNorm: s.gradNorm,
+    converged: s.converged,
+    surrogate: s.surrogate,
+    distance: s.distance,
+    objective,
+    lambda,
+  };
+}
+
 /**
  * Adapts the policy parameters `phi` on one-time `data` (a sampled batch or exact tabular
  * quantities) with the operator `spec` describes. Throws {@link AdaptationError} on bad input.
@@ -95,20 +115,7 @@ export function adapt(phi: Tensor1D, data: AdaptationData, spec: AdaptSpec): Ada
     case undefined:
     case 'penalized': {
       const s = solvePenalized(phi, data, spec);
-      return {
-        params: s.theta,
-        diagnostics: {
-          operator: name,
-          solver: s.solver,
-          steps: s.steps,
-          gradNorm: s.gradNorm,
-          converged: s.converged,
-          surrogate: s.surrogate,
-          distance: s.distance,
-          objective: s.objective,
-          lambda: spec.lambda,
-        },
-      };
+      return { params: s.theta, diagnostics: solvedDiagnostics(name, s, spec.lambda, s.objective) };
     }
     case 'constrained': {
       const { solution: s, constraint } = solveConstrained(phi, data, spec);
@@ -116,15 +123,7 @@ export function adapt(phi: Tensor1D, data: AdaptationData, spec: AdaptSpec): Ada
       return {
         params: s.theta,
         diagnostics: {
-          operator: name,
-          solver: s.solver,
-          steps: s.steps,
-          gradNorm: s.gradNorm,
-          converged: s.converged,
-          surrogate: s.surrogate,
-          distance: s.distance,
-          objective: s.surrogate - lambda * s.distance,
-          lambda,
+          ...solvedDiagnostics(name, s, lambda, s.surrogate - lambda * s.distance),
           constraint,
         },
       };
