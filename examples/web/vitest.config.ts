@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// The browser test drives a real Chromium: one file, run alone, generous timeouts (the machine
+// may be shared; nothing here depends on its speed).
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
+    fileParallelism: false,
+  },
+});
