@@ -40,7 +40,8 @@ function send(kind: PlaygroundRequest['kind']): void {
   mapError.textContent = problem ?? '';
   adaptButton.disabled = problem !== null;
   if (problem) {
-    setState('invalid', 'Fix the map to continue.');
+    progressBar.value = 0;
+    setState('invalid', 'Fix the map to continue (the results are of the last valid map).');
     return;
   }
   latest++;

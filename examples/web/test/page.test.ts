@@ -237,6 +237,8 @@ describe('the web example in headless Chromium', () => {
     await page.screenshot({ path: path.join(outDir, '2-edited.png'), fullPage: true });
 
     await adaptOnPage(page);
+    // the worker reported its steps: the progress bar's scale comes only from progress messages
+    expect(Number(await page.getAttribute('#progress', 'max'))).toBeGreaterThan(1);
     await page.screenshot({ path: path.join(outDir, '3-adapted-alg1.png'), fullPage: true });
     const node = await expectPageMatchesNode(page, 'bomrl-alg1');
     expect(node.bomrlAdapted).not.toBeCloseTo(node.bomrlPrior, 3); // adaptation moved the policy
