@@ -1,8 +1,13 @@
 import type { TabularModel } from '@bomrl/envs/tabular';
+import {
+  adaptExact,
+  type ExactBomrlSpec,
+  exactHypergradient,
+  finiteHorizonReturn,
+  type TabularTensors,
+} from '@bomrl/meta-gradient';
 import * as tf from '@tensorflow/tfjs-core';
-import { adaptExact, type ExactBomrlSpec, exactHypergradient } from '../exact/exact-hypergradient';
-import { ExactTaskTensors, exactTrustRegion } from '../exact/exact-tasks';
-import { finiteHorizonReturn, type TabularTensors } from '../exact/tabular-tf';
+import { ExactTaskTensors, exactTrustRegion } from './exact-tasks';
 import type { MetaMethod, MetaStepInput, MetaStepResult } from './method';
 
 /** Settings of exact-mode BO-MRL. */

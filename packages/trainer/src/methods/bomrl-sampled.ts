@@ -1,21 +1,22 @@
 import type { SolverSpec } from '@bomrl/adaptation';
 import { hessianVectorProduct, scoped } from '@bomrl/core';
-import type { Policy } from '@bomrl/policies';
-import type { Scalar, Tensor1D } from '@tensorflow/tfjs-core';
-import * as tf from '@tensorflow/tfjs-core';
-import { generalizedAdvantages } from '../advantages/gae';
-import { LinearFeatureBaseline } from '../advantages/linear-feature-baseline';
-import type { Config } from '../config/schema';
-import type { HypergradientMode } from '../hypergradient/dice';
-import { outerPolicyGradient } from '../hypergradient/outer-gradient';
 import {
+  type Episode,
+  generalizedAdvantages,
+  type HypergradientMode,
   implicitHypergradients,
+  LinearFeatureBaseline,
+  outerPolicyGradient,
   type PreparedTask,
   prepareTask,
   type SampledBomrlSettings,
   solveLowerLevel,
-} from '../hypergradient/sampled';
-import type { Episode, Sampler } from '../sampling/sampler';
+} from '@bomrl/meta-gradient';
+import type { Policy } from '@bomrl/policies';
+import type { Scalar, Tensor1D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Config } from '../config/schema';
+import type { Sampler } from '../sampling/sampler';
 import { episodeReturns } from './maml-batch';
 import { subSeed } from './maml-sampled';
 import type { MetaMethod, MetaStepInput, MetaStepResult, TrustRegionPieces } from './method';
@@ -76,7 +77,7 @@ interface TaskState {
 }
 
 /**
- * BO-MRL on rollouts (ALGORITHM.md sections 1-3). Per meta-iteration and task: N episodes with
+ * BO-MRL on rollouts (docs/algorithm.md sections 1-3). Per meta-iteration and task: N episodes with
  * pi_phi, a fresh linear feature baseline, theta' = Alg(phi) on that batch (penalized operator,
  * the config's solver), N fresh episodes with pi_theta', the outer policy gradient
  * g = grad J(theta') (REINFORCE with baseline), and the implicit hypergradient
