@@ -10,6 +10,12 @@ export {
   constrainedImplicitGradient,
   type SaddleMethod,
 } from './constrained';
+export {
+  type CustomRootConditionSpec,
+  type CustomRootDiagnostics,
+  type CustomRootObjectiveSpec,
+  customRoot,
+} from './custom-root';
 export type { HostMatvec, Matvec } from './host';
 export {
   type BilevelObjective,
