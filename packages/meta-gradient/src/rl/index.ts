@@ -17,7 +17,9 @@ export {
   adaptExact,
   type ExactBomrlSpec,
   type ExactHypergradient,
+  type ExactLowerObjective,
   exactHypergradient,
+  exactLowerObjective,
 } from './exact/exact-hypergradient';
 export { type ExactMamlResult, exactMamlMetaGradient } from './exact/exact-maml';
 export {

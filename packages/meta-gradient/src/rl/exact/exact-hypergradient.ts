@@ -96,6 +96,48 @@ function gaugeTerm(
   return tf.mul(-0.5 * c, tf.add(tf.sum(tf.square(rowSums)), anchor)) as Scalar;
 }
 
+/** A lower-level objective G(theta, phi) whose constant tensors `dispose` frees. */
+export interface ExactLowerObjective {
+  readonly objective: (theta: Tensor1D, phi: Tensor1D) => Scalar;
+  dispose(): void;
+}
+
+/**
+ * The exact penalized lower-level objective the implicit function theorem differentiates:
+ * G(theta, phi) = L(theta; phi) - lambda D2(phi, theta) plus the gauge terms (see
+ * {@link ExactBomrlSpec.gaugeWeight}), with nu and A recomputed from the phi argument ('full')
+ * or held at `phiAt` ('ignore-data'). theta' keeps phi's mean logits, where the gauge terms are
+ * flat, so G's maximizer is the operator's theta'. Use it with `customRoot` or
+ * `implicitGradient` (sense 'max').
+ */
+export function exactLowerObjective(
+  m: TabularTensors,
+  phiAt: Tensor1D,
+  spec: Pick<ExactBomrlSpec, 'distance' | 'lambda' | 'hypergradient' | 'gaugeWeight'>,
+): ExactLowerObjective {
+  const fixed = tf.tidy(() => termsAt(m, phiAt));
+  const unvisited = tf.tidy(
+    () =>
+      tf.tile(tf.reshape(tf.cast(tf.equal(fixed.nu, 0), 'float32'), [m.S, 1]), [
+        1,
+        m.A,
+      ]) as Tensor2D,
+  );
+  const gauge = spec.distance === 'l2' ? 0 : (spec.gaugeWeight ?? 1);
+  return {
+    objective: (t, p) =>
+      tf.tidy(() => {
+        const terms = spec.hypergradient === 'full' ? termsAt(m, p) : fixed;
+        const value = tf.sub(
+          surrogateL(m, t, terms),
+          tf.mul(spec.lambda, distanceD2(m, spec.distance, t, p, terms.nu)),
+        );
+        return tf.add(value, gaugeTerm(m, t, p, unvisited, gauge)) as Scalar;
+      }),
+    dispose: () => tf.dispose([fixed.nu, fixed.A, unvisited]),
+  };
+}
+
 /** What one task's exact hypergradient reports. */
 export interface ExactHypergradient {
   /** d J(theta'(phi)) / d phi (float64 copy). */
@@ -222,24 +264,21 @@ export function exactHypergradient(
         };
       }
       const lambda = spec.delta !== undefined ? 0 : spec.lambda;
-      const G = (t: Tensor1D, p: Tensor1D, terms: PhiTerms): Scalar => {
-        const value = tf.sub(
-          surrogateL(m, t, terms),
-          tf.mul(lambda, distanceD2(m, spec.distance, t, p, terms.nu)),
-        );
-        return tf.add(value, gaugeTerm(m, t, p, unvisited, gauge)) as Scalar;
-      };
+      const constants = exactLowerObjective(m, phi, { ...spec, lambda, hypergradient: 'ignore-data' });
+      const moving = exactLowerObjective(m, phi, { ...spec, lambda });
       // The custom_root recipe by hand, to keep the adjoint solve cheap: Hess_theta G does not
       // depend on how phi moves nu and A (those matvecs use nu^phi and A^phi as constants), and
       // G is a sum of per-state terms, so -Hess_theta G is block diagonal: nActions products
       // assemble it and each block is solved exactly. Only the final cross term differentiates
       // nu^phi and A^phi ('full') or not ('ignore-data').
       const negHessian = (v: Tensor1D): Tensor1D =>
-        tf.neg(hessianVectorProduct((t) => G(t, phi, fixed), theta, v)) as Tensor1D;
+        tf.neg(hessianVectorProduct((t) => constants.objective(t, phi), theta, v)) as Tensor1D;
       const solve = solveBlockDiagonal(negHessian, g.dataSync(), m.S, m.A);
       const v = tf.tensor1d(Float32Array.from(solve.x));
-      const gradient = crossHvp((t, p) => G(t, p, termsFor(p)), theta, phi, v);
-      v.dispose();
+      const gradient = crossHvp(moving.objective, theta, phi, v);
+      tf.dispose(v);
+      constants.dispose();
+      moving.dispose();
       const out = finish(
         gradient,
         { iterations: solve.products, residualNorm: solve.relativeResidual },
