@@ -22,7 +22,7 @@ const RANK = {
 const EXAMPLES = 5;
 
 /** Why `from` may not use `to`, or null when it may. */
-export function violation(from, to) {
+function violation(from, to) {
   if (from === to) return null;
   if (from === '@bomrl/envs') {
     if (to.startsWith('@bomrl/') || to.startsWith('@bomrl-examples/'))
@@ -34,11 +34,13 @@ export function violation(from, to) {
   if (to === '@bomrl/envs' || !(to in RANK)) return null;
   const rank = from.startsWith('@bomrl-examples/') ? EXAMPLES : RANK[from];
   if (rank === undefined) return null;
-  return RANK[to] < rank ? null : `${from} (layer ${rank}) may not import ${to} (layer ${RANK[to]})`;
+  return RANK[to] < rank
+    ? null
+    : `${from} (layer ${rank}) may not import ${to} (layer ${RANK[to]})`;
 }
 
 /** The package specifiers a source file imports (static, dynamic, require, export-from). */
-export function importsOf(source) {
+function importsOf(source) {
   const found = new Set();
   const patterns = [
     /\bfrom\s+['"]([^'"]+)['"]/g,
@@ -74,7 +76,10 @@ function workspacePackages() {
       .readdirSync(path.join(root, group))
       .map((d) => path.join(root, group, d))
       .filter((d) => fs.existsSync(path.join(d, 'package.json')))
-      .map((dir) => ({ dir, manifest: JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) })),
+      .map((dir) => ({
+        dir,
+        manifest: JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')),
+      })),
   );
 }
 
@@ -86,7 +91,9 @@ test('the checker itself catches upward imports (so the layering test can fail)'
   assert.equal(violation('@bomrl/trainer', '@bomrl/meta-gradient'), null);
   assert.equal(violation('@bomrl/meta-gradient', '@bomrl/envs'), null);
   assert.deepEqual(
-    importsOf("import { a } from '@bomrl/trainer';\nconst b = await import('@bomrl/core/x');\nexport * from './y';"),
+    importsOf(
+      "import { a } from '@bomrl/trainer';\nconst b = await import('@bomrl/core/x');\nexport * from './y';",
+    ),
     ['@bomrl/trainer', '@bomrl/core'],
   );
 });
@@ -94,7 +101,12 @@ test('the checker itself catches upward imports (so the layering test can fail)'
 test('package.json dependencies point down the layers only', () => {
   const problems = [];
   for (const { manifest } of workspacePackages()) {
-    for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies']) {
+    for (const field of [
+      'dependencies',
+      'peerDependencies',
+      'optionalDependencies',
+      'devDependencies',
+    ]) {
       for (const dep of Object.keys(manifest[field] ?? {})) {
         const why = violation(manifest.name, dep);
         if (why) problems.push(`${manifest.name} ${field}: ${why}`);

@@ -12,6 +12,7 @@ export {
   type LinearFeatureBaselineOptions,
 } from './advantages/linear-feature-baseline';
 export { type Trajectory, trajectoryLength } from './advantages/trajectory';
+export { type BomrlMetaGradientOptions, bomrlMetaGradient } from './bomrl-meta-gradient';
 export { type BlockSolve, solveBlockDiagonal } from './exact/block-adjoint';
 export {
   adaptExact,
@@ -30,6 +31,19 @@ export {
   tabularTensors,
   visitationAndAdvantage,
 } from './exact/tabular-tf';
+export {
+  type ExactBomrlMetaGradientOptions,
+  type ExactMetaGradientResult,
+  exactBomrlMetaGradient,
+} from './exact-bomrl-meta-gradient';
+export { type MamlMetaGradientOptions, mamlMetaGradient } from './maml-meta-gradient';
+export {
+  type AdaptationSettings,
+  DEFAULT_RELATIVE_STATIONARITY_TOL,
+  type MetaGradientDiagnostics,
+  type MetaGradientResult,
+  nonStationaryWarning,
+} from './meta-gradient-result';
 export {
   DISTANCES,
   type DistanceName,

@@ -1,11 +1,13 @@
 import type { SolverSpec } from '@bomrl/adaptation';
 import { hessianVectorProduct, scoped } from '@bomrl/core';
 import {
+  DEFAULT_RELATIVE_STATIONARITY_TOL,
   type Episode,
   generalizedAdvantages,
   type HypergradientMode,
   implicitHypergradients,
   LinearFeatureBaseline,
+  nonStationaryWarning,
   outerPolicyGradient,
   type PreparedTask,
   prepareTask,
@@ -154,7 +156,9 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
           adjointProducts: 0,
           modeCosine: 0,
           maxStationarity: 0,
+          nonStationaryTasks: 0,
         };
+        const warnings: string[] = [];
         states.forEach((s, i) => {
           const g = outerPolicyGradient(policy, s.theta, s.post, gamma, settings.gaeLambda ?? 1);
           try {
@@ -173,6 +177,13 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
           const report = solved[i]!.report;
           d.solverSteps += report.solverSteps / n;
           d.maxLowerGradNorm = Math.max(d.maxLowerGradNorm, report.gradNorm);
+          const warning = nonStationaryWarning(
+            report.gradNorm,
+            report.relativeGradNorm,
+            DEFAULT_RELATIVE_STATIONARITY_TOL,
+          );
+          if (warning.length > 0) d.nonStationaryTasks++;
+          warnings.push(...warning);
           d.distance += report.distance / n;
         });
         const preStats = pre.map((e) => episodeReturns(e, gamma));
@@ -191,7 +202,9 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
             meanAdjointProducts: d.adjointProducts,
             maxStationarity: d.maxStationarity,
             modeCosine: d.modeCosine,
+            nonStationaryTasks: d.nonStationaryTasks,
           },
+          warnings,
           trustRegion: sampledTrustRegion(policy, input.phi, states, settings),
         };
       } catch (error) {

@@ -264,7 +264,11 @@ export function exactHypergradient(
         };
       }
       const lambda = spec.delta !== undefined ? 0 : spec.lambda;
-      const constants = exactLowerObjective(m, phi, { ...spec, lambda, hypergradient: 'ignore-data' });
+      const constants = exactLowerObjective(m, phi, {
+        ...spec,
+        lambda,
+        hypergradient: 'ignore-data',
+      });
       const moving = exactLowerObjective(m, phi, { ...spec, lambda });
       // The custom_root recipe by hand, to keep the adjoint solve cheap: Hess_theta G does not
       // depend on how phi moves nu and A (those matvecs use nu^phi and A^phi as constants), and

@@ -73,7 +73,11 @@ export function kl64(
 }
 
 /** Central-difference gradient of f at x (step h). */
-export function gradient64(f: (x: Float64Array) => number, x: Float64Array, h = 1e-5): Float64Array {
+export function gradient64(
+  f: (x: Float64Array) => number,
+  x: Float64Array,
+  h = 1e-5,
+): Float64Array {
   const g = new Float64Array(x.length);
   const y = Float64Array.from(x);
   for (let i = 0; i < x.length; i++) {
@@ -118,12 +122,17 @@ function negHessian64(f: (x: Float64Array) => number, x: Float64Array): Float64A
  * maximum mu -> 0 and the steps are Newton's. Stops when ||grad f|| < tol (default 1e-9; the
  * gradient's rounding floor is ~1e-11 on O(1) functions) and throws if it never gets there.
  */
-export function maximize64(f: (x: Float64Array) => number, x0: Float64Array, tol = 1e-9): Float64Array {
+export function maximize64(
+  f: (x: Float64Array) => number,
+  x0: Float64Array,
+  tol = 1e-9,
+): Float64Array {
   let x = Float64Array.from(x0);
   let fx = f(x);
   let mu = 1e-3;
   for (let iter = 0; iter < 500; iter++) {
     const g = gradient64(f, x);
+    if (process.env.DEBUG64) process.stderr.write(`DBG ${iter} ${fx} ${Math.hypot(...g)} ${mu}\n`);
     if (Math.hypot(...g) < tol) return x;
     const negH = negHessian64(f, x);
     for (;;) {
@@ -143,7 +152,8 @@ export function maximize64(f: (x: Float64Array) => number, x0: Float64Array, tol
         break;
       }
       mu *= 10;
-      if (mu > 1e12) throw new Error('maximize64: no ascent step (a flat point that is not a maximum?)');
+      if (mu > 1e12)
+        throw new Error('maximize64: no ascent step (a flat point that is not a maximum?)');
     }
   }
   throw new Error('maximize64: not stationary after 500 steps');
