@@ -23,16 +23,7 @@ import {
  * float64 central finite differences of phi -> outer(theta'(phi)), theta' solved by float64
  * Newton to ||grad G|| < 1e-9 (see testing/gaussian-mlp64.ts).
  */
-const net: GaussianMLP64 = { obsDim: 2, hidden: [3], actDim: 1 };
-const policy = new GaussianMLPPolicy({ obsDim: 2, actDim: 1, hidden: [3], logStdInit: -0.3 });
 const gamma = 0.9;
-const phi = Float64Array.from(policy.init(4).dataSync());
-// init gives a near-zero output layer: move every parameter by 0.3 .. 0.6 so that no hidden
-// unit is disconnected (which would make the KL's Fisher, and so -Hess G, nearly singular)
-for (let i = 0; i < phi.length; i++) {
-  phi[i]! += (i % 2 === 0 ? 1 : -1) * (0.3 + 0.3 * Math.abs(Math.sin(1.7 * i + 0.2)));
-}
-const phi32 = Float64Array.from(Float32Array.from(phi));
 
 /** Three hand-made episodes of five steps (as a user would pass them: plain arrays). */
 const episodes: Episode[] = [0, 1, 2].map((e) => {
@@ -46,61 +37,83 @@ const episodes: Episode[] = [0, 1, 2].map((e) => {
     terminated: false,
   };
 });
-const target = Float64Array.from(phi, (_, i) => 0.5 * Math.cos(0.7 * i));
-/** outer(theta) = 1/2 ||theta - target||^2, gradient theta - target. */
-const outer = (theta: ArrayLike<number>) =>
-  0.5 * Array.from(theta).reduce((s, t, i) => s + (t - target[i]!) ** 2, 0);
-const outerGradient = (theta: Float64Array) => theta.map((t, i) => t - target[i]!);
-
-/** The flat batch the package builds (baseline + GAE, lambda 1; weights gamma^t / Z). */
-function flatBatch() {
-  const baseline = new LinearFeatureBaseline();
-  baseline.fit(episodes, gamma);
-  const rows: { obs: Float64Array; act: number; w: number; adv: number; old: number }[] = [];
-  for (const e of episodes) {
-    const adv = generalizedAdvantages(e.rewards, baseline.predict(e), gamma, 1);
-    for (let t = 0; t < e.rewards.length; t++) {
-      const obs = Float64Array.from(e.observations.subarray(2 * t, 2 * t + 2));
-      const act = e.actions[t]!;
-      rows.push({
-        obs,
-        act,
-        w: gamma ** t,
-        adv: Math.fround(adv[t]!),
-        old: logProb64(net, phi32, obs, [act]),
-      });
-    }
+/** A Gaussian policy with these hidden layers, its phi, an outer objective and float64 G. */
+function fixture(hidden: number[]) {
+  const net: GaussianMLP64 = { obsDim: 2, hidden, actDim: 1 };
+  const policy = new GaussianMLPPolicy({ obsDim: 2, actDim: 1, hidden, logStdInit: -0.3 });
+  const phi = Float64Array.from(policy.init(4).dataSync());
+  // init gives a near-zero output layer: move every parameter by 0.3 .. 0.6 so that no hidden
+  // unit is disconnected (which would make the KL's Fisher, and so -Hess G, nearly singular)
+  for (let i = 0; i < phi.length; i++) {
+    phi[i]! += (i % 2 === 0 ? 1 : -1) * (0.3 + 0.3 * Math.abs(Math.sin(1.7 * i + 0.2)));
   }
-  const Z = rows.reduce((s, r) => s + r.w, 0);
-  return rows.map((r) => ({ ...r, w: r.w / Z }));
-}
+  const phi32 = Float64Array.from(Float32Array.from(phi));
 
-/** G_ignore(theta, phi) in float64. */
-function G64(distance: DistanceName, lambda: number) {
-  const rows = flatBatch();
-  return (theta: Float64Array, p: Float64Array) => {
-    let L = 0;
-    let D = 0;
-    for (const r of rows) {
-      L += r.w * Math.exp(logProb64(net, theta, r.obs, [r.act]) - r.old) * r.adv;
-      if (distance === 'forward-kl') D += r.w * kl64(net, p, theta, r.obs);
-      if (distance === 'reverse-kl') D += r.w * kl64(net, theta, p, r.obs);
+  const target = Float64Array.from(phi, (_, i) => 0.5 * Math.cos(0.7 * i));
+  /** outer(theta) = 1/2 ||theta - target||^2, gradient theta - target. */
+  const outer = (theta: ArrayLike<number>) =>
+    0.5 * Array.from(theta).reduce((s, t, i) => s + (t - target[i]!) ** 2, 0);
+  const outerGradient = (theta: Float64Array) => theta.map((t, i) => t - target[i]!);
+
+  /** The flat batch the package builds (baseline + GAE, lambda 1; weights gamma^t / Z). */
+  function flatBatch() {
+    const baseline = new LinearFeatureBaseline();
+    baseline.fit(episodes, gamma);
+    const rows: { obs: Float64Array; act: number; w: number; adv: number; old: number }[] = [];
+    for (const e of episodes) {
+      const adv = generalizedAdvantages(e.rewards, baseline.predict(e), gamma, 1);
+      for (let t = 0; t < e.rewards.length; t++) {
+        const obs = Float64Array.from(e.observations.subarray(2 * t, 2 * t + 2));
+        const act = e.actions[t]!;
+        rows.push({
+          obs,
+          act,
+          w: gamma ** t,
+          adv: Math.fround(adv[t]!),
+          old: logProb64(net, phi32, obs, [act]),
+        });
+      }
     }
-    if (distance === 'l2') D = theta.reduce((s, t, i) => s + (t - p[i]!) ** 2, 0);
-    return L - lambda * D;
-  };
+    const Z = rows.reduce((s, r) => s + r.w, 0);
+    return rows.map((r) => ({ ...r, w: r.w / Z }));
+  }
+
+  /** G_ignore(theta, phi) in float64. */
+  function G64(distance: DistanceName, lambda: number) {
+    const rows = flatBatch();
+    return (theta: Float64Array, p: Float64Array) => {
+      let L = 0;
+      let D = 0;
+      for (const r of rows) {
+        L += r.w * Math.exp(logProb64(net, theta, r.obs, [r.act]) - r.old) * r.adv;
+        if (distance === 'forward-kl') D += r.w * kl64(net, p, theta, r.obs);
+        if (distance === 'reverse-kl') D += r.w * kl64(net, theta, p, r.obs);
+      }
+      if (distance === 'l2') D = theta.reduce((s, t, i) => s + (t - p[i]!) ** 2, 0);
+      return L - lambda * D;
+    };
+  }
+
+  return { net, policy, phi, phi32, outer, outerGradient, G64 };
 }
 
+const { net, policy, phi, phi32, outer, outerGradient } = fixture([3]);
 describe('bomrlMetaGradient (sampled, Gaussian MLP, hand-made episodes)', () => {
-  const cases: [string, DistanceName, number][] = [
+  // [name, distance, lambda, hidden layers]. The KL lower levels of the 2-3-1 tanh MLP on this
+  // batch have no strict local maximum near phi (a float64 Newton solve from the library's
+  // theta' finds -Hess G indefinite or drifts along a ridge), so there the implicit function
+  // theorem does not apply; their FD check uses the same policy class with an affine mean
+  // (hidden: []), whose KL-penalized lower level has a strict maximum.
+  const cases: [string, DistanceName, number, number[]][] = [
     // lambda large enough that G is strictly concave on this batch (the ratio surrogate alone
     // is not)
-    ['Alg(1) forward KL', 'forward-kl', 50],
-    ['Alg(2) reverse KL', 'reverse-kl', 50],
-    ['Alg(3) l2', 'l2', 1],
+    ['Alg(1) forward KL', 'forward-kl', 5, []],
+    ['Alg(2) reverse KL', 'reverse-kl', 5, []],
+    ['Alg(3) l2', 'l2', 1, [3]],
   ];
-  for (const [name, distance, lambda] of cases) {
-    it(`${name}, 'ignore-data': equals float64 finite differences of outer(theta'(phi)) (1e-3)`, () => {
+  for (const [name, distance, lambda, hidden] of cases) {
+    it(`${name} (hidden [${hidden}]), 'ignore-data': equals float64 finite differences of outer(theta'(phi)) (1e-3)`, () => {
+      const { policy, phi, phi32, outer, outerGradient, G64 } = fixture(hidden);
       const result = bomrlMetaGradient({
         policy,
         phi,
@@ -111,9 +124,8 @@ describe('bomrlMetaGradient (sampled, Gaussian MLP, hand-made episodes)', () => 
         gamma,
       });
       const G = G64(distance, lambda);
-      // G is not concave in theta (tanh saturation gives ascent directions to infinity far from
-      // phi): the implicit function theorem is about the local maximizer branch theta'(phi), so
-      // the float64 solves start from the library's theta' and stay on that branch
+      // the implicit function theorem is about the local maximizer branch theta'(phi): the
+      // float64 solves start from the library's theta' and stay on that branch
       const theta64 = maximize64((t) => G(t, phi32), result.theta);
       // Central differences along fixed directions u (the directional derivative grad F . u),
       // each perturbed lower level warm-started at theta'(phi): a handful of float64 solves
@@ -147,7 +159,7 @@ describe('bomrlMetaGradient (sampled, Gaussian MLP, hand-made episodes)', () => 
       expect(result.diagnostics.warnings).toEqual([]);
       expect(result.diagnostics.lowerLevel.relativeGradNorm).toBeLessThan(1e-3);
       expect(result.diagnostics.adjoint.relativeResidual).toBeLessThan(1e-4);
-    }, 120_000);
+    }, 300_000);
   }
 
   it("'full' differs from 'ignore-data' on the same batch (it adds the data's dependence on phi)", () => {

@@ -116,11 +116,10 @@ function negHessian64(f: (x: Float64Array) => number, x: Float64Array): Float64A
 }
 
 /**
- * argmax_x f(x) from x0 by Levenberg-Marquardt-damped Newton on finite-difference derivatives,
- * in float64: solve (-H + mu I) d = grad, accept d only if f increases (then shrink mu, else
- * grow it), so every accepted step is an ascent step even where f is not concave; near the
- * maximum mu -> 0 and the steps are Newton's. Stops when ||grad f|| < tol (default 1e-9; the
- * gradient's rounding floor is ~1e-11 on O(1) functions) and throws if it never gets there.
+ * The strict local maximizer of f near x0, by Newton's method on finite-difference derivatives
+ * in float64 (steps capped at length 0.1), until ||grad f|| < tol (default 1e-9; the gradient's
+ * rounding floor is ~1e-11 on O(1) functions). Throws if -Hess f stops being positive definite
+ * (no strict local maximum there) or if it does not converge: a reference must not guess.
  */
 export function maximize64(
   f: (x: Float64Array) => number,
@@ -128,33 +127,19 @@ export function maximize64(
   tol = 1e-9,
 ): Float64Array {
   let x = Float64Array.from(x0);
-  let fx = f(x);
-  let mu = 1e-3;
-  for (let iter = 0; iter < 500; iter++) {
+  for (let iter = 0; iter < 100; iter++) {
     const g = gradient64(f, x);
-    if (process.env.DEBUG64) process.stderr.write(`DBG ${iter} ${fx} ${Math.hypot(...g)} ${mu}\n`);
-    if (Math.hypot(...g) < tol) return x;
-    const negH = negHessian64(f, x);
-    for (;;) {
-      const damped = negH.map((row, i) => row.map((v, j) => (i === j ? v + mu : v)));
-      let step: Float64Array | undefined;
-      try {
-        step = solveDenseSystem(damped, g);
-      } catch {
-        step = undefined;
-      }
-      const next = step && x.map((v, i) => v + step[i]!);
-      const fNext = next ? f(next) : Number.NEGATIVE_INFINITY;
-      if (next && fNext >= fx) {
-        x = next;
-        fx = fNext;
-        mu = Math.max(mu / 10, 1e-12);
-        break;
-      }
-      mu *= 10;
-      if (mu > 1e12)
-        throw new Error('maximize64: no ascent step (a flat point that is not a maximum?)');
+    const gNorm = Math.hypot(...g);
+    if (gNorm < tol) return x;
+    const step = solveDenseSystem(negHessian64(f, x), g);
+    if (step.reduce((s, v, i) => s + v * g[i]!, 0) <= 0) {
+      throw new Error(
+        `maximize64: -Hess f is not positive definite (step ${iter}, ||grad|| ${gNorm})`,
+      );
     }
+    const len = Math.hypot(...step);
+    const scale = len > 0.1 ? 0.1 / len : 1;
+    x = x.map((v, i) => v + scale * step[i]!);
   }
-  throw new Error('maximize64: not stationary after 500 steps');
+  throw new Error('maximize64: not stationary after 100 Newton steps');
 }
