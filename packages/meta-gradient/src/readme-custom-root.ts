@@ -55,7 +55,8 @@ const inv = (m: number[][]) => {
     [-c / det, a / det],
   ];
 };
-const times = (m: number[][], v: number[]) => m.map((row) => row[0]! * v[0]! + row[1]! * v[1]!);
+const times = (m: number[][], v: number[]) =>
+  m.map((row) => row.reduce((s, a, j) => s + a * v[j]!, 0));
 const x = X.arraySync();
 const xv = Xv.arraySync();
 const xT = [0, 1].map((j) => x.map((row) => row[j]!));

@@ -25,7 +25,7 @@ const { metaGradient, theta, diagnostics } = bomrlMetaGradient({
   episodes: pre,
   // fresh episodes with pi_theta' for the outer policy gradient (your sampler goes here)
   postEpisodes: (_thetaPrime) => [episode(3), episode(4)],
-  adaptation: { distance: 'forward-kl', lambda: 1, solver: { kind: 'newton' } }, // Alg(1)
+  adaptation: { distance: 'l2', lambda: 1, solver: { kind: 'newton' } }, // Alg(3); or 'forward-kl', 'reverse-kl'
   mode: 'full', // or 'ignore-data' (samples and advantages held fixed)
   gamma: 0.99,
 });

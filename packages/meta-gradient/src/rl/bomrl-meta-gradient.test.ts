@@ -168,11 +168,7 @@ describe('bomrlMetaGradient (sampled, Gaussian MLP, hand-made episodes)', () => 
       phi,
       episodes,
       outerGradient,
-      adaptation: {
-        distance: 'forward-kl' as const,
-        lambda: 5,
-        solver: { kind: 'newton' as const },
-      },
+      adaptation: { distance: 'l2' as const, lambda: 1, solver: { kind: 'newton' as const } },
       gamma,
     };
     const full = bomrlMetaGradient({ ...common, mode: 'full' });
