@@ -54,6 +54,8 @@ fs.writeFileSync(
         '@tensorflow/tfjs-core': tfjsVersion,
         '@tensorflow/tfjs-backend-cpu': tfjsVersion,
         '@tensorflow/tfjs-backend-wasm': tfjsVersion,
+        // an optional peer of @bomrl/envs, needed by the MuJoCo consumer below
+        '@mujoco/mujoco': '3.14.0',
       },
       overrides: deps,
     },
@@ -134,6 +136,92 @@ console.log(MODE + ' consumer: HalfCheetahVel stepped 50 times, return ' + ret.t
   );
   process.stdout.write(run('node', ['mujoco.mjs'], app));
   process.stdout.write(run('node', ['mujoco.cjs'], app));
+}
+
+// @bomrl/meta-gradient alone: a fresh project with only it, its @bomrl dependencies, tfjs-core and
+// the cpu backend (no @bomrl/trainer, no @mujoco/mujoco), computing the sampled BO-MRL
+// meta-gradient of a Gaussian MLP policy on hand-made episodes and the exact one on a Frozen
+// Lake model, from ESM and from CJS.
+const alone = [
+  '@bomrl/meta-gradient',
+  '@bomrl/core',
+  '@bomrl/policies',
+  '@bomrl/adaptation',
+  '@bomrl/envs',
+];
+if (alone.every((n) => n in deps)) {
+  const solo = path.join(work, 'meta-gradient-alone');
+  fs.mkdirSync(solo);
+  const soloDeps = Object.fromEntries(alone.map((n) => [n, deps[n]]));
+  fs.writeFileSync(
+    path.join(solo, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'bomrl-meta-gradient-consumer',
+        private: true,
+        dependencies: {
+          '@bomrl/meta-gradient': deps['@bomrl/meta-gradient'],
+          '@tensorflow/tfjs-core': tfjsVersion,
+          '@tensorflow/tfjs-backend-cpu': tfjsVersion,
+        },
+        overrides: soloDeps,
+      },
+      null,
+      2,
+    ),
+  );
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], solo);
+  for (const absent of ['@bomrl/trainer', '@mujoco/mujoco']) {
+    if (fs.existsSync(path.join(solo, 'node_modules', ...absent.split('/')))) {
+      throw new Error(`the @bomrl/meta-gradient consumer installed ${absent}`);
+    }
+  }
+  const metaBody = `
+const main = async () => {
+  await core.selectBackend('cpu');
+  // sampled: a Gaussian MLP policy and three hand-made episodes of five steps
+  const policy = new policies.GaussianMLPPolicy({ obsDim: 2, actDim: 1, hidden: [8] });
+  const phi = Array.from(policy.init(0).dataSync());
+  const episodes = [0, 1, 2].map((e) => ({
+    observations: Float32Array.from({ length: 10 }, (_, i) => Math.sin(0.9 * i + e)),
+    actions: Float32Array.from({ length: 5 }, (_, t) => 0.5 * Math.cos(1.3 * t + 2 * e)),
+    rewards: Float32Array.from({ length: 5 }, (_, t) => Math.sin(t + e)),
+    obsDim: 2,
+    actionSize: 1,
+    terminated: false,
+  }));
+  const sampled = mg.bomrlMetaGradient({
+    policy, phi, episodes, postEpisodes: episodes, gamma: 0.9, mode: 'full',
+    adaptation: { distance: 'forward-kl', lambda: 1, solver: { kind: 'newton' } },
+  });
+  if (sampled.metaGradient.length !== policy.paramCount || !sampled.metaGradient.every(Number.isFinite))
+    throw new Error('bad sampled meta-gradient');
+  // exact: a 4x4 Frozen Lake model
+  const family = envs.FrozenLake.family({ variance: 'high', size: 4 });
+  const model = family.make(family.sampleTasks(1, 3)[0]).model();
+  const exact = mg.exactBomrlMetaGradient({
+    model, phi: new Array(model.nStates * model.nActions).fill(0.1), mode: 'full',
+    adaptation: { distance: 'reverse-kl', lambda: 1.5 },
+  });
+  if (!exact.metaGradient.every(Number.isFinite) || exact.diagnostics.warnings.length > 0)
+    throw new Error('bad exact meta-gradient: ' + exact.diagnostics.warnings.join('; '));
+  console.log(MODE + ' @bomrl/meta-gradient alone: sampled |grad| ' +
+    Math.hypot(...sampled.metaGradient).toExponential(3) + ', exact |grad| ' +
+    Math.hypot(...exact.metaGradient).toExponential(3) + ', J ' + exact.preReturn.toFixed(4) +
+    ' -> ' + exact.postReturn.toFixed(4) + ' (no trainer, no mujoco installed)');
+};
+main().catch((e) => { console.error(e); process.exit(1); });
+`;
+  fs.writeFileSync(
+    path.join(solo, 'meta.mjs'),
+    `import * as mg from '@bomrl/meta-gradient';\nimport * as core from '@bomrl/core';\nimport * as policies from '@bomrl/policies';\nimport * as envs from '@bomrl/envs';\nconst MODE = 'ESM';\n${metaBody}`,
+  );
+  fs.writeFileSync(
+    path.join(solo, 'meta.cjs'),
+    `const mg = require('@bomrl/meta-gradient');\nconst core = require('@bomrl/core');\nconst policies = require('@bomrl/policies');\nconst envs = require('@bomrl/envs');\nconst MODE = 'CJS';\n${metaBody}`,
+  );
+  process.stdout.write(run('node', ['meta.mjs'], solo));
+  process.stdout.write(run('node', ['meta.cjs'], solo));
 }
 
 // Each package README opens with a runnable snippet: run the ```js ones against the packed install.

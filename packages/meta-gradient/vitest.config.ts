@@ -19,7 +19,7 @@ export default defineConfig({
   },
   test: {
     server: { deps: { inline: [/@tensorflow[\\/]tfjs-core[\\/]dist[\\/](?!tf-core\.node\.js)/] } },
-    setupFiles: ['./src/testing/setup.ts'],
+    setupFiles: ['./src/test-setup.ts'],
     testTimeout: 60_000,
   },
 });

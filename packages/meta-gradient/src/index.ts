@@ -1,59 +1,14 @@
 /**
  * @bomrl/meta-gradient: implicit differentiation through the solution of any inner optimization
- * problem on TensorFlow.js (the jaxopt / torchopt `custom_root` idea). Knows no RL.
+ * problem on TensorFlow.js (`customRoot`, `implicitGradient`; the `implicit/` part knows no RL),
+ * and the BO-MRL and MAML meta-gradients on your own batch of episodes (the `rl/` part).
  *
  * Importing it imports `@bomrl/core`, which registers tfjs's gradients and the second-order-
- * correct overrides that double-backprop Hessian-vector products rely on.
+ * correct overrides that double-backprop Hessian-vector products rely on. Float64 references
+ * for tests are in `@bomrl/meta-gradient/testing`.
  *
  * @packageDocumentation
  */
 
-export {
-  type ConstrainedGradientDiagnostics,
-  type ConstrainedGradientOptions,
-  type ConstrainedGradientResult,
-  constrainedImplicitGradient,
-  type SaddleMethod,
-} from './constrained';
-export type { HostMatvec, Matvec } from './host';
-export {
-  type BilevelObjective,
-  crossHvp,
-  DEFAULT_FD_EPS,
-  gradPhi,
-  gradTheta,
-  type HvpMode,
-  type HvpOptions,
-  hvp,
-  type ScalarFn,
-} from './hvp';
-export {
-  type ConditionGradientOptions,
-  type ConditionGradientResult,
-  type ConditionSolveSpec,
-  implicitGradientFromCondition,
-  type OptimalityCondition,
-} from './implicit-condition';
-export {
-  DEFAULT_STATIONARITY_TOL,
-  type ImplicitGradientDiagnostics,
-  type ImplicitGradientOptions,
-  type ImplicitGradientResult,
-  implicitGradient,
-  type Sense,
-} from './implicit-gradient';
-export {
-  type BiCGStabOptions,
-  bicgstab,
-  type CGOptions,
-  conjugateGradient,
-  conjugateGradientHost,
-  type DirectOptions,
-  directSolve,
-  type HostSolveResult,
-  type LinearSolveResult,
-  type NeumannOptions,
-  neumannSeries,
-  type SolveReport,
-} from './linear-solvers';
-export type { SolverKind, SolveSpec } from './solve';
+export * from './implicit/index';
+export * from './rl/index';

@@ -1,25 +1,33 @@
 import { selectBackend } from '@bomrl/core';
-import { implicitGradient } from '@bomrl/meta-gradient';
-import * as tf from '@tensorflow/tfjs-core';
+import { bomrlMetaGradient, type Episode } from '@bomrl/meta-gradient';
+import { GaussianMLPPolicy } from '@bomrl/policies';
 
 await selectBackend(); // wasm if installed, else cpu
 
-// Inner problem: theta*(phi) = argmin_theta sum(exp(theta)) - <phi, theta>, i.e. theta* = log(phi)
-const objective = (theta: tf.Tensor1D, phi: tf.Tensor1D): tf.Scalar =>
-  tf.sub(tf.sum(tf.exp(theta)), tf.sum(tf.mul(phi, theta)));
-const phi = tf.tensor1d([0.5, 1, 2]);
-const thetaStar = tf.log(phi); // usually the output of your own inner solver
+// Your policy (any object implementing @bomrl/policies' Policy interface) and its parameters phi
+const policy = new GaussianMLPPolicy({ obsDim: 2, actDim: 1, hidden: [8] });
+const phi = policy.init(0).dataSync();
 
-// Outer objective: 1/2 ||theta - target||^2, whose gradient at theta* is theta* - target
-const target = tf.tensor1d([1, 0, -1]);
-const { gradient, diagnostics } = implicitGradient({
-  objective,
-  sense: 'min',
-  solution: thetaStar,
-  params: phi,
-  outerGradient: tf.sub(thetaStar, target),
-  solve: { kind: 'cg', maxIter: 20, tol: 1e-6 },
+// Your data, as plain arrays: episodes of ONE task (here made by hand, 10 steps each)
+const episode = (seed: number): Episode => ({
+  observations: Float32Array.from({ length: 20 }, (_, i) => Math.sin(0.7 * i + seed)),
+  actions: Float32Array.from({ length: 10 }, (_, t) => 0.5 * Math.cos(1.3 * t + seed)),
+  rewards: Float32Array.from({ length: 10 }, (_, t) => Math.sin(t + seed)),
+  obsDim: 2,
+  actionSize: 1,
+  terminated: false,
+});
+const pre = [episode(0), episode(1), episode(2)]; // collected with pi_phi
+
+const { metaGradient, theta, diagnostics } = bomrlMetaGradient({
+  policy,
+  phi,
+  episodes: pre,
+  // fresh episodes with pi_theta' for the outer policy gradient (your sampler goes here)
+  postEpisodes: (_thetaPrime) => [episode(3), episode(4)],
+  adaptation: { distance: 'l2', lambda: 1, solver: { kind: 'newton' } }, // Alg(3); or 'forward-kl', 'reverse-kl'
+  mode: 'full', // or 'ignore-data' (samples and advantages held fixed)
+  gamma: 0.99,
 });
 
-// Exact: d outer / d phi = (log(phi) - target) / phi = [-3.3863, 0, 0.8466]
-console.log(gradient.arraySync(), diagnostics.iterations, diagnostics.warnings);
+console.log(metaGradient.length, theta.length, diagnostics.lowerLevel, diagnostics.warnings);

@@ -1,11 +1,11 @@
 /**
- * @bomrl/trainer: meta-training and meta-test for BO-MRL and MAML — config, samplers, advantage
- * estimation, meta-methods (exact and sampled), meta-optimizers, run directories, reports, the
- * exact float64 references and the hypergradient verification.
+ * @bomrl/trainer: meta-training and meta-test for BO-MRL and MAML — config, samplers,
+ * meta-methods (exact and sampled), meta-optimizers, run directories, reports and the
+ * hypergradient verification. The meta-gradients themselves (and advantage estimation) are
+ * `@bomrl/meta-gradient`'s; the float64 references are `@bomrl/meta-gradient/testing`'s.
  *
  * @packageDocumentation
  */
-export * from './advantages/index';
 export { type CliIO, runCli } from './cli/main';
 export {
   applyOverrides,
@@ -23,35 +23,6 @@ export {
   type RoundResult,
 } from './evaluate/meta-test';
 export { type MeanStderr, meanStderr } from './evaluate/stats';
-export {
-  type ExactBomrlSpec,
-  type ExactHypergradient,
-  exactHypergradient,
-} from './exact/exact-hypergradient';
-export { type ExactMamlResult, exactMamlMetaGradient } from './exact/exact-maml';
-export {
-  adaptExact64,
-  constrainedHypergradient64,
-  distanceValue,
-  finiteDifferenceHypergradient64,
-  iftHypergradient64,
-  lowerLevelData,
-  mamlHypergradient64,
-  metaObjective64,
-  type ReferenceOperator,
-  returnAndGradient,
-  softmaxTable,
-  solveConstrained,
-  solvePenalized,
-} from './exact/float64-reference';
-export {
-  disposeTabular,
-  finiteHorizonReturn,
-  policyTable,
-  type TabularTensors,
-  tabularTensors,
-  visitationAndAdvantage,
-} from './exact/tabular-tf';
 export { type Checkpoint, readCheckpoint } from './loop/checkpoint';
 export { iterationSeed, pickTasks } from './loop/seeds';
 export {

@@ -3,10 +3,10 @@
  * rounds from a prior phi with a given adaptation operator, each round from the previous round's
  * policy on that policy's exact quantities; after each round the exact finite-horizon J and the
  * optimality gap J*_tau - J_tau against the all-task optimum comparator. Float64 throughout
- * (the trainer's float64 reference operators), mean and standard error over tasks.
+ * (the float64 reference operators of `@bomrl/meta-gradient/testing`), mean and standard error over tasks.
  */
-import { evaluatePolicy } from '@bomrl/envs/tabular';
-import { adaptExact64, softmaxTable } from '@bomrl/trainer';
+import { evaluatePolicy, softmaxPolicy } from '@bomrl/envs/tabular';
+import { adaptExact64 } from '@bomrl/meta-gradient/testing';
 import { optimalReturn } from './tasks.mjs';
 
 /** Mean and standard error (sample std / sqrt(n); 0 for n = 1). */
@@ -19,7 +19,9 @@ export function meanStderr(xs) {
 
 /** Exact finite-horizon return of the softmax policy with these logits. */
 export function exactReturn(model, logits) {
-  return evaluatePolicy(model, softmaxTable(logits, model.nActions), { mode: 'finite' }).J;
+  return evaluatePolicy(model, softmaxPolicy(logits, model.nStates, model.nActions), {
+    mode: 'finite',
+  }).J;
 }
 
 /**

@@ -17,8 +17,7 @@
  * and Var = (1/N) sum_s [ W(s) H(pbar_s) - sum_tau nu_tau(s) H(pi*_tau(.|s)) ] (a generalized
  * Jensen-Shannon divergence). We also minimize over theta numerically and report both.
  */
-import { evaluatePolicy, valueIteration } from '@bomrl/envs/tabular';
-import { softmaxTable } from '@bomrl/trainer';
+import { evaluatePolicy, softmaxPolicy, valueIteration } from '@bomrl/envs/tabular';
 
 const TIE = 1e-9;
 
@@ -42,7 +41,7 @@ const entropy = (p) => p.reduce((h, x) => (x > 0 ? h - x * Math.log(x) : h), 0);
 
 /** E_tau D2(pi*_tau, pi_theta) for a logits vector theta (the objective that is minimized). */
 export function varianceObjective(terms, theta, nActions) {
-  const q = softmaxTable(theta, nActions);
+  const q = softmaxPolicy(theta, theta.length / nActions, nActions);
   let total = 0;
   for (const { nu, pi } of terms) {
     for (let s = 0; s < nu.length; s++) {
@@ -97,7 +96,7 @@ export function taskVariance(models, { steps = 20000 } = {}) {
   for (const { nu } of terms) for (let s = 0; s < S; s++) W[s] += nu[s] / N;
   const theta = new Float64Array(S * A);
   for (let it = 0; it < steps; it++) {
-    const q = softmaxTable(theta, A);
+    const q = softmaxPolicy(theta, S, A);
     for (let s = 0; s < S; s++) {
       if (W[s] === 0) continue;
       for (let a = 0; a < A; a++) theta[s * A + a] -= (q[s * A + a] - mixture[s * A + a]) * 2;

@@ -7,6 +7,16 @@ export type { MjData, MjModel };
 
 let loading: Promise<MuJoCo> | undefined;
 
+/** Whether an import failed because the package itself is absent (ESM and CJS error codes). */
+function isMissingModule(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = String((error as { message?: unknown } | null)?.message ?? error);
+  return (
+    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+    message.includes('@mujoco/mujoco')
+  );
+}
+
 /**
  * Loads the MuJoCo WebAssembly module once per process and returns it (later calls get the same
  * instance). Every MuJoCo environment of this package is created from it, so creating them is
@@ -15,7 +25,9 @@ let loading: Promise<MuJoCo> | undefined;
  *
  * The module is imported dynamically: `@mujoco/mujoco` is ESM-only with top-level await, which a
  * CommonJS `require` cannot load, while `import()` works from both our ESM and CJS builds. It also
- * means importing `@bomrl/envs/mujoco` costs nothing until an environment is actually needed.
+ * means importing `@bomrl/envs/mujoco` costs nothing until an environment is actually needed,
+ * and that `@mujoco/mujoco` is an OPTIONAL peer dependency: without it everything else in this
+ * package works, and this call throws an error saying `npm install @mujoco/mujoco`.
  */
 export function loadMuJoCo(): Promise<MuJoCo> {
   if (loading === undefined) {
@@ -25,7 +37,10 @@ export function loadMuJoCo(): Promise<MuJoCo> {
         // Forget the failure so a caller can retry (e.g. after fixing a bundler's wasm path).
         loading = undefined;
         throw new EnvError(
-          `loadMuJoCo: could not load the MuJoCo WebAssembly module (@mujoco/mujoco): ${String(error)}`,
+          isMissingModule(error)
+            ? 'loadMuJoCo: @mujoco/mujoco is not installed. It is an optional peer dependency of ' +
+                '@bomrl/envs, needed only by @bomrl/envs/mujoco: run `npm install @mujoco/mujoco`'
+            : `loadMuJoCo: could not load the MuJoCo WebAssembly module (@mujoco/mujoco): ${String(error)}`,
         );
       });
   }

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { evaluatePolicy, valueIteration } from '@bomrl/envs/tabular';
+import { evaluatePolicy, softmaxPolicy, valueIteration } from '@bomrl/envs/tabular';
+import { adaptExact64 } from '@bomrl/meta-gradient/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../config/load';
-import { adaptExact64, softmaxTable } from '../exact/float64-reference';
 import { train } from '../loop/train';
 import { RUN_FILES } from '../run/run-directory';
 import { createRunSetup } from '../setup/index';
@@ -48,7 +48,7 @@ describe('evaluateMetaPolicy', () => {
     expect(res.tasks).toBe(3);
     const models = setup.tasks.test.slice(0, 3).map((t) => setup.tasks.model!(t));
     const J = (p: Float64Array, m: (typeof models)[number]) =>
-      evaluatePolicy(m, softmaxTable(p, 4), { mode: 'finite' }).J;
+      evaluatePolicy(m, softmaxPolicy(p, p.length / 4, 4), { mode: 'finite' }).J;
     const jStar = models.map((m) => valueIteration(m, { mode: 'finite' }).J);
     const round0 = models.map((m) => J(phi, m));
     const round1 = models.map((m) => J(adaptExact64(m, phi, { kind: 'maml', alpha: 5 }), m));

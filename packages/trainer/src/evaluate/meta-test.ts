@@ -1,8 +1,7 @@
 import { selectBackend } from '@bomrl/core';
-import { evaluatePolicy, valueIteration } from '@bomrl/envs/tabular';
+import { evaluatePolicy, softmaxPolicy, valueIteration } from '@bomrl/envs/tabular';
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveConfig } from '../config/load';
-import { softmaxTable } from '../exact/float64-reference';
 import { readCheckpoint } from '../loop/checkpoint';
 import { iterationSeed } from '../loop/seeds';
 import { episodeReturns } from '../methods/maml-batch';
@@ -100,7 +99,9 @@ export async function evaluateMetaPolicy(
           tensor.dispose();
         }
         if (model && jStar !== undefined) {
-          const J = evaluatePolicy(model, softmaxTable(p, model.nActions), { mode: 'finite' }).J;
+          const J = evaluatePolicy(model, softmaxPolicy(p, model.nStates, model.nActions), {
+            mode: 'finite',
+          }).J;
           exactJ[k]!.push(J);
           gap[k]!.push(jStar - J);
         }

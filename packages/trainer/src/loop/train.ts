@@ -138,6 +138,9 @@ export async function train(configInput: unknown, options: TrainOptions): Promis
     let last: MetricsRecord | undefined;
     let done = start;
     let status: RunResult['status'] = 'completed';
+    // Each kind of warning (its text up to the first ':') is printed once per run; the methods
+    // count every occurrence in metrics.jsonl (e.g. nonStationaryTasks) and the report marks it.
+    const warned = new Set<string>();
     for (let it = start; it < total; it++) {
       if (options.signal?.aborted) {
         status = 'interrupted';
@@ -159,6 +162,14 @@ export async function train(configInput: unknown, options: TrainOptions): Promis
         updated = updater.update(phi, step);
       } finally {
         step.trustRegion?.dispose();
+      }
+      for (const warning of step.warnings ?? []) {
+        const kind = warning.split(':')[0]!;
+        if (warned.has(kind)) continue;
+        warned.add(kind);
+        log(
+          `warning (iteration ${it}; printed once per run, counted in metrics.jsonl): ${warning}`,
+        );
       }
       phi = updated.phi;
       last = {

@@ -1,7 +1,7 @@
 import { FrozenLake } from '@bomrl/envs';
+import { returnAndGradient64 } from '@bomrl/meta-gradient/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { returnAndGradient } from '../exact/float64-reference';
 import { FirstOrderOptimizer } from '../optim/first-order';
 import { trustRegionStep } from '../optim/trust-region-step';
 import { createBomrlExactMethod } from './bomrl-exact';
@@ -41,7 +41,7 @@ describe('exact-mode BO-MRL method', () => {
     const [heldOut] = family.sampleTasks(1, 99);
     const rounds = await m.adaptRounds(m.initialParams(0), heldOut!, 3, 0);
     m.dispose();
-    const J = rounds.map((p) => returnAndGradient(model(heldOut!), p).J);
+    const J = rounds.map((p) => returnAndGradient64(model(heldOut!), p).J);
     expect(rounds).toHaveLength(4);
     for (let k = 1; k < J.length; k++) expect(J[k]!).toBeGreaterThan(J[k - 1]!);
   });

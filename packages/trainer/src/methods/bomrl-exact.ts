@@ -1,8 +1,15 @@
 import type { TabularModel } from '@bomrl/envs/tabular';
+import {
+  adaptExact,
+  DEFAULT_RELATIVE_STATIONARITY_TOL,
+  type ExactBomrlSpec,
+  exactHypergradient,
+  finiteHorizonReturn,
+  nonStationaryWarning,
+  type TabularTensors,
+} from '@bomrl/meta-gradient';
 import * as tf from '@tensorflow/tfjs-core';
-import { adaptExact, type ExactBomrlSpec, exactHypergradient } from '../exact/exact-hypergradient';
-import { ExactTaskTensors, exactTrustRegion } from '../exact/exact-tasks';
-import { finiteHorizonReturn, type TabularTensors } from '../exact/tabular-tf';
+import { ExactTaskTensors, exactTrustRegion } from './exact-tasks';
 import type { MetaMethod, MetaStepInput, MetaStepResult } from './method';
 
 /** Settings of exact-mode BO-MRL. */
@@ -67,7 +74,9 @@ export function createBomrlExactMethod<Task>(options: BomrlExactOptions<Task>): 
         distance: 0,
         adjointProducts: 0,
         multiplier: 0,
+        nonStationaryTasks: 0,
       };
+      const warnings: string[] = [];
       for (const task of input.tasks) {
         const r = exactHypergradient(tensorsFor(task), input.phi, spec);
         for (let i = 0; i < gradient.length; i++) gradient[i]! += r.gradient[i]! / n;
@@ -75,6 +84,11 @@ export function createBomrlExactMethod<Task>(options: BomrlExactOptions<Task>): 
         pre += r.preReturn / n;
         d.solverSteps += r.diagnostics.solverSteps / n;
         d.maxLowerGradNorm = Math.max(d.maxLowerGradNorm, r.diagnostics.gradNorm);
+        const { gradNorm, initialGradNorm } = r.diagnostics;
+        const relative = initialGradNorm > 0 ? gradNorm / initialGradNorm : 0;
+        const warning = nonStationaryWarning(gradNorm, relative, DEFAULT_RELATIVE_STATIONARITY_TOL);
+        if (warning.length > 0) d.nonStationaryTasks++;
+        warnings.push(...warning, ...r.diagnostics.warnings);
         d.distance += r.diagnostics.distance / n;
         d.adjointProducts += r.diagnostics.adjointProducts / n;
         d.multiplier += r.diagnostics.multiplier / n;
@@ -89,7 +103,9 @@ export function createBomrlExactMethod<Task>(options: BomrlExactOptions<Task>): 
           meanDistance: d.distance,
           meanAdjointProducts: d.adjointProducts,
           meanMultiplier: d.multiplier,
+          nonStationaryTasks: d.nonStationaryTasks,
         },
+        warnings,
         trustRegion: exactTrustRegion(input.phi, input.tasks.map(tensorsFor), objective, (c) =>
           metaObjective(input.tasks, c),
         ),

@@ -1,13 +1,14 @@
+import { FrozenLake } from '@bomrl/envs';
 import { TabularSoftmaxPolicy } from '@bomrl/policies';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../config/load';
-import { frozenLakeTask } from '../hypergradient/test-fixtures';
 import { InProcessSampler } from '../sampling/in-process-sampler';
 import { createBomrlSampledMethod } from './bomrl-sampled';
 
 describe('createBomrlSampledMethod (3x3 Frozen Lake, tabular softmax)', () => {
-  const { family, model } = frozenLakeTask(3, 12, 3);
+  const family = FrozenLake.family({ variance: 'high', size: 3, horizon: 12 });
+  const model = family.make(family.sampleTasks(1, 3)[0]!).model();
   const tasks = family.sampleTasks(2, 11);
   const policy = new TabularSoftmaxPolicy({
     numStates: model.nStates,

@@ -1,21 +1,24 @@
 import type { SolverSpec } from '@bomrl/adaptation';
 import { hessianVectorProduct, scoped } from '@bomrl/core';
-import type { Policy } from '@bomrl/policies';
-import type { Scalar, Tensor1D } from '@tensorflow/tfjs-core';
-import * as tf from '@tensorflow/tfjs-core';
-import { generalizedAdvantages } from '../advantages/gae';
-import { LinearFeatureBaseline } from '../advantages/linear-feature-baseline';
-import type { Config } from '../config/schema';
-import type { HypergradientMode } from '../hypergradient/dice';
-import { outerPolicyGradient } from '../hypergradient/outer-gradient';
 import {
+  DEFAULT_RELATIVE_STATIONARITY_TOL,
+  type Episode,
+  generalizedAdvantages,
+  type HypergradientMode,
   implicitHypergradients,
+  LinearFeatureBaseline,
+  nonStationaryWarning,
+  outerPolicyGradient,
   type PreparedTask,
   prepareTask,
   type SampledBomrlSettings,
   solveLowerLevel,
-} from '../hypergradient/sampled';
-import type { Episode, Sampler } from '../sampling/sampler';
+} from '@bomrl/meta-gradient';
+import type { Policy } from '@bomrl/policies';
+import type { Scalar, Tensor1D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Config } from '../config/schema';
+import type { Sampler } from '../sampling/sampler';
 import { episodeReturns } from './maml-batch';
 import { subSeed } from './maml-sampled';
 import type { MetaMethod, MetaStepInput, MetaStepResult, TrustRegionPieces } from './method';
@@ -76,7 +79,7 @@ interface TaskState {
 }
 
 /**
- * BO-MRL on rollouts (ALGORITHM.md sections 1-3). Per meta-iteration and task: N episodes with
+ * BO-MRL on rollouts (docs/algorithm.md sections 1-3). Per meta-iteration and task: N episodes with
  * pi_phi, a fresh linear feature baseline, theta' = Alg(phi) on that batch (penalized operator,
  * the config's solver), N fresh episodes with pi_theta', the outer policy gradient
  * g = grad J(theta') (REINFORCE with baseline), and the implicit hypergradient
@@ -153,7 +156,9 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
           adjointProducts: 0,
           modeCosine: 0,
           maxStationarity: 0,
+          nonStationaryTasks: 0,
         };
+        const warnings: string[] = [];
         states.forEach((s, i) => {
           const g = outerPolicyGradient(policy, s.theta, s.post, gamma, settings.gaeLambda ?? 1);
           try {
@@ -172,6 +177,13 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
           const report = solved[i]!.report;
           d.solverSteps += report.solverSteps / n;
           d.maxLowerGradNorm = Math.max(d.maxLowerGradNorm, report.gradNorm);
+          const warning = nonStationaryWarning(
+            report.gradNorm,
+            report.relativeGradNorm,
+            DEFAULT_RELATIVE_STATIONARITY_TOL,
+          );
+          if (warning.length > 0) d.nonStationaryTasks++;
+          warnings.push(...warning);
           d.distance += report.distance / n;
         });
         const preStats = pre.map((e) => episodeReturns(e, gamma));
@@ -190,7 +202,9 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
             meanAdjointProducts: d.adjointProducts,
             maxStationarity: d.maxStationarity,
             modeCosine: d.modeCosine,
+            nonStationaryTasks: d.nonStationaryTasks,
           },
+          warnings,
           trustRegion: sampledTrustRegion(policy, input.phi, states, settings),
         };
       } catch (error) {

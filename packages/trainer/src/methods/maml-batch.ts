@@ -1,10 +1,13 @@
 import { type Batch, type SampledData, sampledData } from '@bomrl/adaptation';
+import {
+  type Episode,
+  generalizedAdvantages,
+  LinearFeatureBaseline,
+  normalizeAdvantages,
+} from '@bomrl/meta-gradient';
 import type { Policy } from '@bomrl/policies';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { generalizedAdvantages, normalizeAdvantages } from '../advantages/gae';
-import { LinearFeatureBaseline } from '../advantages/linear-feature-baseline';
-import type { Episode } from '../sampling/sampler';
 
 /** How episodes become advantage-weighted batches. */
 export interface AdvantageSettings {

@@ -1,10 +1,13 @@
 import { scoped } from '@bomrl/core';
 import type { TabularModel } from '@bomrl/envs/tabular';
+import {
+  exactMamlMetaGradient,
+  finiteHorizonReturn,
+  type TabularTensors,
+} from '@bomrl/meta-gradient';
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { exactMamlMetaGradient } from '../exact/exact-maml';
-import { ExactTaskTensors, exactTrustRegion } from '../exact/exact-tasks';
-import { finiteHorizonReturn, type TabularTensors } from '../exact/tabular-tf';
+import { ExactTaskTensors, exactTrustRegion } from './exact-tasks';
 import type { MetaMethod, MetaStepInput, MetaStepResult } from './method';
 
 /** MAML's inner-loop settings (shared by the exact and sampled modes). */

@@ -1,12 +1,12 @@
 import { relativeError } from '@bomrl/core';
 import { FrozenLake } from '@bomrl/envs';
-import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../config/load';
 import {
   adaptExact64,
   finiteDifferenceHypergradient64,
-  returnAndGradient,
-} from '../exact/float64-reference';
+  returnAndGradient64,
+} from '@bomrl/meta-gradient/testing';
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../config/load';
 import { trustRegionStep } from '../optim/trust-region-step';
 import { createRunSetup } from '../setup/index';
 import { createMamlExactMethod } from './maml-exact';
@@ -36,7 +36,7 @@ describe('MAML, exact mode', () => {
     expect(relativeError(r.gradient, truth)).toBeLessThan(1e-3);
     // objective = mean J(theta) with theta from the float64 inner step
     const F = models.reduce(
-      (s, md) => s + returnAndGradient(md, adaptExact64(md, phi, { kind: 'maml', alpha: 0.5 })).J,
+      (s, md) => s + returnAndGradient64(md, adaptExact64(md, phi, { kind: 'maml', alpha: 0.5 })).J,
       0,
     );
     expect(r.objective).toBeCloseTo(F / 3, 4);
@@ -49,7 +49,7 @@ describe('MAML, exact mode', () => {
     r.trustRegion?.dispose();
     const expected = new Float64Array(64);
     for (const md of models) {
-      const g = returnAndGradient(md, adaptExact64(md, phi, { kind: 'maml', alpha: 0.5 })).grad;
+      const g = returnAndGradient64(md, adaptExact64(md, phi, { kind: 'maml', alpha: 0.5 })).grad;
       g.forEach((x, i) => {
         expected[i]! += x / 3;
       });
@@ -69,7 +69,7 @@ describe('MAML, exact mode', () => {
     const params = await m.adaptRounds(init, task!, 3, 0);
     expect(params).toHaveLength(4);
     expect(Array.from(params[0]!)).toEqual(Array.from(init));
-    const J = params.map((p) => returnAndGradient(model, p).J);
+    const J = params.map((p) => returnAndGradient64(model, p).J);
     expect(J[1]!).toBeGreaterThan(J[0]!);
     expect(J[3]!).toBeGreaterThan(J[1]!);
     const step1 = adaptExact64(model, init, { kind: 'maml', alpha: 1 });

@@ -38,6 +38,11 @@ export interface MetaStepResult {
   readonly preAdaptationReturn: number;
   /** Extra scalars for metrics.jsonl (solver steps, gradient norms, KL, ...). */
   readonly diagnostics: Readonly<Record<string, number>>;
+  /**
+   * What went wrong in this step without stopping it (e.g. a lower level that was not
+   * stationary, so the implicit meta-gradient is biased). The loop prints each kind once per run.
+   */
+  readonly warnings?: readonly string[];
   /** Present when the method supports the trust-region meta-step. */
   readonly trustRegion?: TrustRegionPieces;
 }

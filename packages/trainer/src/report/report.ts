@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_RELATIVE_STATIONARITY_TOL } from '@bomrl/meta-gradient';
 import type { Config } from '../config/schema';
 import type { MetaTestResults, RoundResult } from '../evaluate/meta-test';
 import type { MeanStderr } from '../evaluate/stats';
@@ -110,6 +111,12 @@ function roundsChart(
   });
 }
 
+/** ' (\\* k non-stationary)' when k iterations had a non-stationary lower level, else ''. */
+function nonStationaryMark(run: RunData): string {
+  const iterations = run.metrics.filter((r) => (num(r, 'nonStationaryTasks') ?? 0) > 0).length;
+  return iterations > 0 ? ` (\\* ${iterations} non-stationary)` : '';
+}
+
 function summary(runs: readonly RunData[]): string {
   const lines = ['# bomrl report', ''];
   lines.push('| run | method | iterations | first objective | last objective | directory |');
@@ -118,7 +125,17 @@ function summary(runs: readonly RunData[]): string {
     const first = run.metrics[0];
     const last = run.metrics[run.metrics.length - 1];
     lines.push(
-      `| ${run.config.name} | ${run.info?.method ?? run.config.method.kind} | ${run.metrics.length}${run.info?.status === 'interrupted' ? ' (interrupted)' : ''} | ${fmt(first && num(first, 'objective'))} | ${fmt(last && num(last, 'objective'))} | ${run.dir} |`,
+      `| ${run.config.name} | ${run.info?.method ?? run.config.method.kind} | ${run.metrics.length}${run.info?.status === 'interrupted' ? ' (interrupted)' : ''}${nonStationaryMark(run)} | ${fmt(first && num(first, 'objective'))} | ${fmt(last && num(last, 'objective'))} | ${run.dir} |`,
+    );
+  }
+  if (runs.some((run) => nonStationaryMark(run) !== '')) {
+    lines.push(
+      '',
+      "\\* The lower level was not stationary (||grad G(theta')|| above " +
+        `${DEFAULT_RELATIVE_STATIONARITY_TOL} of ||grad G(phi)||) in that many iterations ` +
+        '(metrics.jsonl `nonStationaryTasks`): the implicit meta-gradient assumes stationarity, ' +
+        'so they used a biased meta-gradient. Give the lower-level solver more steps or a ' +
+        'larger learning rate.',
     );
   }
   for (const run of runs) {

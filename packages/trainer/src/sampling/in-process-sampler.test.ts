@@ -1,10 +1,9 @@
 import { FrozenLake, Navigation2D } from '@bomrl/envs';
-import { evaluatePolicy } from '@bomrl/envs/tabular';
+import { evaluatePolicy, softmaxPolicy } from '@bomrl/envs/tabular';
+import { discountedReturns } from '@bomrl/meta-gradient';
 import { GaussianMLPPolicy, TabularSoftmaxPolicy } from '@bomrl/policies';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { discountedReturns } from '../advantages/linear-feature-baseline';
-import { softmaxTable } from '../exact/float64-reference';
 import { InProcessSampler } from './in-process-sampler';
 
 describe('InProcessSampler', () => {
@@ -32,7 +31,7 @@ describe('InProcessSampler', () => {
     const mean = returns.reduce((s, x) => s + x, 0) / returns.length;
     const sd = Math.sqrt(returns.reduce((s, x) => s + (x - mean) ** 2, 0) / (returns.length - 1));
     const model = family.make(task!).model();
-    const exact = evaluatePolicy(model, softmaxTable(Float64Array.from(logits), 4), {
+    const exact = evaluatePolicy(model, softmaxPolicy(logits, logits.length / 4, 4), {
       mode: 'finite',
     }).J;
     expect(Math.abs(mean - exact)).toBeLessThan((4 * sd) / Math.sqrt(returns.length));

@@ -1,12 +1,8 @@
+import type { Episode } from '@bomrl/meta-gradient';
 import type { Tensor1D } from '@tensorflow/tfjs-core';
-import type { Trajectory } from '../advantages/trajectory';
 
-/** One recorded episode: a {@link Trajectory} plus the actions taken. */
-export interface Episode extends Trajectory {
-  /** Actions, `length * actionSize` numbers (a discrete action as its index). */
-  readonly actions: Float32Array;
-  readonly actionSize: number;
-}
+/** One recorded episode (defined by `@bomrl/meta-gradient`, whose RL meta-gradients take it). */
+export type { Episode };
 
 /** Collect `episodes` episodes of `task` with the policy parameters `params`. */
 export interface SampleRequest<Task> {

@@ -1,16 +1,21 @@
 import { Random, relativeError } from '@bomrl/core';
 import { FrozenLake } from '@bomrl/envs';
 import type { TabularModel } from '@bomrl/envs/tabular';
-import { type ExactBomrlSpec, exactHypergradient } from '../exact/exact-hypergradient';
-import { exactMamlMetaGradient } from '../exact/exact-maml';
+import {
+  disposeTabular,
+  type ExactBomrlSpec,
+  exactHypergradient,
+  exactMamlMetaGradient,
+  type TabularTensors,
+  tabularTensors,
+} from '@bomrl/meta-gradient';
 import {
   constrainedHypergradient64,
   finiteDifferenceHypergradient64,
   iftHypergradient64,
   mamlHypergradient64,
   type ReferenceOperator,
-} from '../exact/float64-reference';
-import { disposeTabular, type TabularTensors, tabularTensors } from '../exact/tabular-tf';
+} from '@bomrl/meta-gradient/testing';
 
 /** Acceptance bounds: tfjs float32 vs float64 finite differences, and the float64 IFT vs FD. */
 export const VERIFY_TOLERANCE = { tfjs: 1e-3, float64: 1e-5 } as const;
