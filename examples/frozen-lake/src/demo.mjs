@@ -165,9 +165,9 @@ for (const variance of ['high', 'low']) {
     const models = paper.map((task) => t.model(task));
     const pv = taskVariance(models);
     theory.families.push({
-      family: `frozen-lake 4x4 ${variance}-variance (the paper's ${paper.length} maps, read from ../shared at run time)`,
+      family: `frozen-lake 4x4 ${variance}-variance (the paper's ${paper.length} maps)`,
       variance,
-      source: 'shared/data/frozen-lake-paper-maps.json',
+      source: 'examples/frozen-lake/data/paper-maps.json',
       tasks: pv.tasks,
       taskVariance: pv.variance,
       numericMinimum: pv.numeric,

@@ -54,7 +54,7 @@ export function renderReport(results, plots) {
     '',
     ...plots.map((p) => `![${p}](${p})`),
     '',
-    '## Theory check (ALGORITHM.md section 6)',
+    '## Theory check',
     '',
     `Reading of the task variance: ${th.reading}`,
     '',

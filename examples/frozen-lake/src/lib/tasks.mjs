@@ -41,20 +41,12 @@ export function optimalReturn(model) {
   return valueIteration(model, { mode: 'finite' }).J;
 }
 
-/**
- * The paper's own maps as tasks of a family (optional side-by-side): read at run time from the
- * shared data directory when it exists, never copied into the repository. Returns [] if absent.
- */
-export function paperTasks(variance, file = process.env.BOMRL_PAPER_MAPS) {
-  const candidates = [
-    file,
-    new URL('../../../../../shared/data/frozen-lake-paper-maps.json', import.meta.url).pathname,
-  ].filter(Boolean);
-  for (const f of candidates) {
-    if (!fs.existsSync(f)) continue;
-    const data = JSON.parse(fs.readFileSync(f, 'utf8'));
-    const maps = data[variance === 'high' ? 'high_variance' : 'low_variance'] ?? [];
-    return maps.map((map) => ({ kind: 'frozen-lake', variance, map, slip: 0 }));
-  }
-  return [];
+/** The paper's own maps (shipped in data/paper-maps.json; see data/README.md). */
+export const PAPER_MAPS_FILE = new URL('../../data/paper-maps.json', import.meta.url);
+
+/** The paper's maps of one family as tasks (high: 10 maps, low: 20). */
+export function paperTasks(variance) {
+  const data = JSON.parse(fs.readFileSync(PAPER_MAPS_FILE, 'utf8'));
+  const maps = data[variance === 'high' ? 'high_variance' : 'low_variance'];
+  return maps.map((map) => ({ kind: 'frozen-lake', variance, map, slip: 0 }));
 }

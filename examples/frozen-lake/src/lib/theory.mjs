@@ -1,5 +1,5 @@
 /**
- * The theory check (ALGORITHM.md section 6), exact and in float64.
+ * The theory check (docs/algorithm.md#theory-check), exact and in float64.
  *
  * Task variance Var(P(Gamma)) = min_theta E_tau D2(pi_theta, pi*_tau). With a deterministic
  * optimal policy pi*_tau, the literal Alg(1) direction E_{s~nu^theta} KL(pi_theta || pi*_tau) is

@@ -76,7 +76,7 @@ interface TaskState {
 }
 
 /**
- * BO-MRL on rollouts (ALGORITHM.md sections 1-3). Per meta-iteration and task: N episodes with
+ * BO-MRL on rollouts (docs/algorithm.md#lower-level, #hypergradient). Per meta-iteration and task: N episodes with
  * pi_phi, a fresh linear feature baseline, theta' = Alg(phi) on that batch (penalized operator,
  * the config's solver), N fresh episodes with pi_theta', the outer policy gradient
  * g = grad J(theta') (REINFORCE with baseline), and the implicit hypergradient
