@@ -10,8 +10,8 @@ describe('createBomrlSampledMethod (3x3 Frozen Lake, tabular softmax)', () => {
   const { family, model } = frozenLakeTask(3, 12, 3);
   const tasks = family.sampleTasks(2, 11);
   const policy = new TabularSoftmaxPolicy({
-    numStates: model.nStates,
-    numActions: 4,
+    nStates: model.nStates,
+    nActions: 4,
     initLogit: 0.1,
   });
   const config = (hypergradient: 'full' | 'ignore-data', solver = 'adam') =>

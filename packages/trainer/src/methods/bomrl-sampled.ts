@@ -3,8 +3,7 @@ import { hessianVectorProduct, scoped } from '@bomrl/core';
 import type { Policy } from '@bomrl/policies';
 import type { Scalar, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { generalizedAdvantages } from '../advantages/gae';
-import { LinearFeatureBaseline } from '../advantages/linear-feature-baseline';
+import { flattenEpisodes } from '../advantages/flat-episodes';
 import type { Config } from '../config/schema';
 import type { HypergradientMode } from '../hypergradient/dice';
 import { outerPolicyGradient } from '../hypergradient/outer-gradient';
@@ -257,27 +256,11 @@ function taskState(
   gamma: number,
   config: Config,
 ): TaskState {
-  const first = post[0]!;
-  const baseline = new LinearFeatureBaseline();
-  baseline.fit(post, gamma);
-  let steps = 0;
-  for (const e of post) steps += e.rewards.length;
-  const obs = new Float32Array(steps * first.obsDim);
-  const act = new Float32Array(steps * first.actionSize);
-  const w = new Float32Array(steps);
-  let offset = 0;
-  for (const e of post) {
-    const adv = generalizedAdvantages(
-      e.rewards,
-      baseline.predict(e),
-      gamma,
-      config.sampler.gaeLambda,
-    );
-    obs.set(e.observations, offset * first.obsDim);
-    act.set(e.actions, offset * first.actionSize);
-    for (let t = 0; t < e.rewards.length; t++) w[offset + t] = (gamma ** t * adv[t]!) / post.length;
-    offset += e.rewards.length;
-  }
+  const flat = flattenEpisodes(post, gamma, config.sampler.gaeLambda);
+  const { observations: obs, actions: act } = flat;
+  const w = new Float32Array(flat.steps);
+  for (let i = 0; i < flat.steps; i++)
+    w[i] = (gamma ** flat.timeSteps[i]! * flat.advantages[i]!) / post.length;
   const postObs = policy.obsTensor(obs);
   const postActions = policy.actionTensor(act);
   return {
