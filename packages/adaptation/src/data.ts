@@ -6,7 +6,7 @@ import type { PolicyLike } from './policy-like';
  * Exact tabular quantities of the meta-policy pi_phi on one task (exact mode). The policy is a
  * tabular softmax whose flat parameter vector is the logits table, `theta[s * nActions + a]`.
  *
- * Convention (ALGORITHM.md, "Tabular conventions"): `visitation` is the NORMALIZED discounted
+ * Convention (docs/algorithm.md#tabular-conventions): `visitation` is the NORMALIZED discounted
  * state visitation of pi_phi over t = 0..H-1 (it sums to 1), `advantages` the STATIONARY
  * discounted advantage A^phi(s, a). `@bomrl/envs/tabular`'s `adaptationTerms(model, policy)`
  * returns exactly these as `visitation` and `A`. Float64 inputs are rounded to float32 (tfjs).

@@ -1,12 +1,14 @@
+import { BomrlError } from '@bomrl/core';
+
 /**
  * The one error type this package throws for bad inputs. Messages name the offending field and
  * say how to fix it, because adaptation is usually called deep inside a training loop where a
  * stack trace alone does not tell the user which of their arrays was wrong.
  */
-export class AdaptationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AdaptationError';
+export class AdaptationError extends BomrlError {
+  static override readonly code: string = 'BOMRL_ADAPTATION';
+  override get name(): string {
+    return 'AdaptationError';
   }
 }
 

@@ -1,4 +1,4 @@
-import { logSoftmax } from '@bomrl/core';
+import { logSoftmax, softmaxPolicy } from '@bomrl/core';
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ExactData } from './data';
@@ -30,33 +30,15 @@ export function tableConstant(values: ArrayLike<number>, data: ExactData): Tenso
 }
 
 /**
- * pi(a | s) in float64 from a logits table (row-major), computed stably. Handy to hand the
- * adapted policy to `@bomrl/envs/tabular`'s `evaluatePolicy`.
+ * pi(a | s) in float64 from a logits table (row-major), computed stably.
+ * @deprecated Use `softmaxPolicy(logits, nStates, nActions)` from `@bomrl/core`: the one float64
+ * row softmax; this is the same function.
  */
-export function softmaxTable(
-  logits: ArrayLike<number>,
-  nStates: number,
-  nActions: number,
-): Float64Array {
-  const out = new Float64Array(nStates * nActions);
-  for (let s = 0; s < nStates; s++) {
-    let max = Number.NEGATIVE_INFINITY;
-    for (let a = 0; a < nActions; a++) max = Math.max(max, logits[s * nActions + a] as number);
-    let sum = 0;
-    for (let a = 0; a < nActions; a++) {
-      const e = Math.exp((logits[s * nActions + a] as number) - max);
-      out[s * nActions + a] = e;
-      sum += e;
-    }
-    for (let a = 0; a < nActions; a++)
-      out[s * nActions + a] = (out[s * nActions + a] as number) / sum;
-  }
-  return out;
-}
+export const softmaxTable = softmaxPolicy;
 
 /** {@link softmaxTable} of a flat logits tensor (reads it back from the backend). */
 export function policyTable(theta: Tensor1D, nStates: number, nActions: number): Float64Array {
-  return softmaxTable(theta.dataSync(), nStates, nActions);
+  return softmaxPolicy(theta.dataSync(), nStates, nActions);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Random } from '@bomrl/core';
+import { Rng } from '@bomrl/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { type AdaptationData, sampledData } from './data';
@@ -22,7 +22,7 @@ function sampledProblem(seed: number): {
   phi: tf.Tensor1D;
   policy: TestTabularPolicy;
 } {
-  const rng = new Random(seed);
+  const rng = new Rng(seed);
   const policy = new TestTabularPolicy(5, 3);
   const B = 64;
   const states = Int32Array.from({ length: B }, () => rng.int(5));

@@ -1,4 +1,4 @@
-import { centralGradient, Random, relativeError } from '@bomrl/core';
+import { centralGradient, Rng, relativeError } from '@bomrl/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { type Batch, type SampledData, sampledData } from './data';
@@ -11,7 +11,7 @@ import { randomExactProblem, TestTabularPolicy } from './test-fixtures';
 const policy = new TestTabularPolicy(5, 3);
 
 function batch(seed: number, B = 80): Batch {
-  const rng = new Random(seed);
+  const rng = new Rng(seed);
   return {
     observations: tf.tensor1d(
       Int32Array.from({ length: B }, () => rng.int(5)),

@@ -1,4 +1,4 @@
-import { hessianVectorProduct, valueAndGradient } from '@bomrl/core';
+import { choleskySolve, hessianVectorProduct, valueAndGradient } from '@bomrl/core';
 import type { Scalar, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { AdaptationError, checkInteger, checkPositive } from './errors';
@@ -248,35 +248,6 @@ function hessianBlocks(
     }
   });
   return { blockSize: k, blocks };
-}
-
-/** Solves M y = b for symmetric positive definite M by Cholesky; null if M is not PD. */
-export function choleskySolve(M: Float64Array, b: Float64Array, n: number): Float64Array | null {
-  const L = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = M[i * n + j] as number;
-      for (let p = 0; p < j; p++) s -= (L[i * n + p] as number) * (L[j * n + p] as number);
-      if (i === j) {
-        if (!(s > 0)) return null;
-        L[i * n + i] = Math.sqrt(s);
-      } else {
-        L[i * n + j] = s / (L[j * n + j] as number);
-      }
-    }
-  }
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = b[i] as number;
-    for (let p = 0; p < i; p++) s -= (L[i * n + p] as number) * (y[p] as number);
-    y[i] = s / (L[i * n + i] as number);
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let s = y[i] as number;
-    for (let p = i + 1; p < n; p++) s -= (L[p * n + i] as number) * (y[p] as number);
-    y[i] = s / (L[i * n + i] as number);
-  }
-  return y;
 }
 
 /** Removes the mean of every row of a row-major table in place (the gauge projection). */

@@ -1,5 +1,5 @@
 // Shared test problems (not part of the package build: nothing in index.ts imports this file).
-import { logSoftmax, Random } from '@bomrl/core';
+import { logSoftmax, Rng } from '@bomrl/core';
 import { FrozenLake } from '@bomrl/envs';
 import { adaptationTerms, evaluatePolicy, type TabularModel } from '@bomrl/envs/tabular';
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
@@ -10,8 +10,8 @@ import type { PolicyLike } from './policy-like';
 
 /** A random exact problem with every state visited (nu >= ~0.05). */
 export function randomExactProblem(nStates: number, nActions: number, seed: number) {
-  const rng = new Random(seed);
-  const nu = Float64Array.from({ length: nStates }, () => 0.2 + rng.float());
+  const rng = new Rng(seed);
+  const nu = Float64Array.from({ length: nStates }, () => 0.2 + rng.next());
   const total = nu.reduce((a, b) => a + b, 0);
   const visitation = nu.map((v) => v / total);
   const advantages = Float64Array.from({ length: nStates * nActions }, () => rng.normal());

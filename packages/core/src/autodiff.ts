@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@bomrl/envs';
 import type { Scalar, Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureSecondOrderGradients } from './gradients/registration';
@@ -26,7 +27,7 @@ export function valueAndGradient(f: ScalarFn, x: Tensor1D): { value: Scalar; gra
 export function hessianVectorProduct(f: ScalarFn, x: Tensor1D, v: Tensor1D): Tensor1D {
   ensureSecondOrderGradients();
   if (x.shape[0] !== v.shape[0]) {
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `hessianVectorProduct: x has ${x.shape[0]} entries but v has ${v.shape[0]}`,
     );
   }

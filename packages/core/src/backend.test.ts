@@ -1,5 +1,6 @@
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { AUTO_ORDER, BackendUnavailableError, selectBackend } from './backend';
 
 const initial = tf.getBackend();
@@ -32,6 +33,28 @@ describe('selectBackend', () => {
     await expect(selectBackend('tensorflow')).rejects.toThrow(
       /npm install @tensorflow\/tfjs-node\b/,
     );
+  });
+
+  it('does not print tfjs-backend-cpu\'s "running TensorFlow.js in Node.js" banner when it selects cpu', async () => {
+    const banner = /looks like you are running TensorFlow\.js in Node\.js/;
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      // Control: a fresh cpu backend prints the banner on its first tensor (so this test can fail).
+      const fresh = new MathBackendCPU();
+      fresh.write(new Float32Array(1), [1], 'float32');
+      expect(warn.mock.calls.some((c) => banner.test(String(c[0])))).toBe(true);
+      fresh.dispose();
+      warn.mockClear();
+      // A fresh cpu backend selected through bomrl stays quiet.
+      await selectBackend('wasm'); // cpu may not be active while it is replaced
+      tf.removeBackend('cpu');
+      tf.registerBackend('cpu', () => new MathBackendCPU(), 1);
+      await selectBackend('cpu');
+      expect(tf.sum(tf.tensor1d([1, 2, 3])).dataSync()[0]).toBe(6);
+      expect(warn.mock.calls.some((c) => banner.test(String(c[0])))).toBe(false);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('rejects an unknown backend name with the allowed values', async () => {

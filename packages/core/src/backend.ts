@@ -1,3 +1,4 @@
+import { BomrlError, InvalidArgumentError } from '@bomrl/envs';
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureSecondOrderGradients } from './gradients/registration';
 
@@ -44,14 +45,17 @@ export interface BackendReport {
 }
 
 /** Thrown when an explicitly requested backend cannot be used. */
-export class BackendUnavailableError extends Error {
+export class BackendUnavailableError extends BomrlError {
+  static override readonly code: string = 'BOMRL_BACKEND_UNAVAILABLE';
   constructor(
     readonly backend: ConcreteBackend,
     readonly packageName: string,
     reason: string,
   ) {
     super(`bomrl: backend '${backend}' is unavailable: ${reason}`);
-    this.name = 'BackendUnavailableError';
+  }
+  override get name(): string {
+    return 'BackendUnavailableError';
   }
 }
 
@@ -95,7 +99,19 @@ async function tryBackend(backend: ConcreteBackend): Promise<string | null> {
   if (!ok)
     return `tf.setBackend('${engineName}') returned false (the backend failed to initialize)`;
   await tf.ready();
+  if (backend === 'cpu') silenceCpuBanner();
   return null;
+}
+
+/**
+ * tfjs-backend-cpu prints "Hi, looks like you are running TensorFlow.js in Node.js ..." on its
+ * first tensor. When bomrl selects cpu it does so on purpose (tests, small tabular runs) and says
+ * which backend it chose, so the advice is noise: mark the backend as already used. Only the
+ * flag the banner checks is touched; nothing else about the backend changes.
+ */
+function silenceCpuBanner(): void {
+  const cpu = tf.findBackend('cpu') as { firstUse?: boolean } | null;
+  if (cpu && typeof cpu.firstUse === 'boolean') cpu.firstUse = false;
 }
 
 /**
@@ -112,7 +128,7 @@ async function tryBackend(backend: ConcreteBackend): Promise<string | null> {
  */
 export async function selectBackend(choice: BackendChoice = 'auto'): Promise<BackendReport> {
   if (!BACKEND_CHOICES.includes(choice)) {
-    throw new TypeError(
+    throw new InvalidArgumentError(
       `bomrl: unknown backend '${String(choice)}'; expected one of ${BACKEND_CHOICES.join(', ')}`,
     );
   }

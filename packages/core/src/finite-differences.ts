@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@bomrl/envs';
 /**
  * Float64 central finite differences: the reference that every gradient and Hessian-vector
  * product in bomrl is tested against. Plain TypeScript, no tfjs, so the reference does not
@@ -35,7 +36,7 @@ export function centralHessianVectorProduct(
   h = 1e-4,
 ): Float64Array {
   if (x.length !== v.length)
-    throw new RangeError('centralHessianVectorProduct: x and v differ in length');
+    throw new InvalidArgumentError('centralHessianVectorProduct: x and v differ in length');
   const vn = Math.hypot(...v) || 1;
   const plus = x.map((xi, i) => xi + (h * v[i]!) / vn);
   const minus = x.map((xi, i) => xi - (h * v[i]!) / vn);
@@ -46,7 +47,7 @@ export function centralHessianVectorProduct(
 
 /** Relative error ||a - b|| / max(||b||, floor). */
 export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-12): number {
-  if (a.length !== b.length) throw new RangeError('relativeError: lengths differ');
+  if (a.length !== b.length) throw new InvalidArgumentError('relativeError: lengths differ');
   let num = 0;
   let den = 0;
   for (let i = 0; i < a.length; i++) {

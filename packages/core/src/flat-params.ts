@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@bomrl/envs';
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -13,7 +14,8 @@ export function paramCount(shapes: ParamShapes): number {
 
 /** Concatenates tensors of any shapes into one 1-D tensor (differentiable). */
 export function packParams(tensors: readonly Tensor[]): Tensor1D {
-  if (tensors.length === 0) throw new RangeError('packParams: expected at least one tensor');
+  if (tensors.length === 0)
+    throw new InvalidArgumentError('packParams: expected at least one tensor');
   return tf.tidy(
     () =>
       tf.concat(
@@ -29,10 +31,10 @@ export function packParams(tensors: readonly Tensor[]): Tensor1D {
  */
 export function unpackParams(flat: Tensor, shapes: ParamShapes): Tensor[] {
   if (flat.rank !== 1)
-    throw new RangeError(`unpackParams: expected a 1-D tensor, got rank ${flat.rank}`);
+    throw new InvalidArgumentError(`unpackParams: expected a 1-D tensor, got rank ${flat.rank}`);
   const expected = paramCount(shapes);
   if (flat.size !== expected) {
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `unpackParams: flat vector has ${flat.size} entries but the shapes need ${expected}`,
     );
   }

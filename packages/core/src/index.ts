@@ -7,6 +7,19 @@
  * @packageDocumentation
  */
 
+// The one seeded generator and the error base of every package live in @bomrl/envs (plain
+// TypeScript, no tfjs); re-exported so tfjs users get them from here.
+export {
+  BomrlError,
+  type BomrlErrorOptions,
+  InvalidArgumentError,
+  isBomrlError,
+  Rng,
+  type RngState,
+  type SeedLike,
+} from '@bomrl/envs';
+/** Float64 row-wise softmax of a logits table (the one implementation; from `@bomrl/envs/tabular`). */
+export { softmaxPolicy } from '@bomrl/envs/tabular';
 export { gradient, hessianVectorProduct, type ScalarFn, valueAndGradient } from './autodiff';
 export {
   AUTO_ORDER,
@@ -17,6 +30,7 @@ export {
   type ConcreteBackend,
   selectBackend,
 } from './backend';
+export { choleskySolve } from './cholesky';
 export {
   centralGradient,
   centralHessianVectorProduct,

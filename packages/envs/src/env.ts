@@ -11,13 +11,13 @@ export interface ResetOptions {
 }
 
 /** What {@link Env.reset} returns. */
-export interface ResetResult<Obs, Info = Record<string, unknown>> {
+export interface ResetResult<Obs, Info = unknown> {
   obs: Obs;
   info: Info;
 }
 
 /** What {@link Env.step} returns (Gymnasium's five-tuple as an object). */
-export interface StepResult<Obs, Info = Record<string, unknown>> {
+export interface StepResult<Obs, Info = unknown> {
   obs: Obs;
   reward: number;
   /** The MDP reached a terminal state (no further reward can follow). */
@@ -28,10 +28,12 @@ export interface StepResult<Obs, Info = Record<string, unknown>> {
 }
 
 /**
- * The Gymnasium contract in TypeScript. `reset` must be called before the first `step` and after
+ * The Gymnasium contract in TypeScript. `Info` defaults to `unknown`, so generic code typed
+ * `Env<Obs, Act>` accepts every environment whatever its info object (narrow it where needed).
+ * `reset` must be called before the first `step` and after
  * an episode ends (`terminated || truncated`); both mistakes throw an {@link EnvError}.
  */
-export interface Env<Obs, Act, Info = Record<string, unknown>> {
+export interface Env<Obs, Act, Info = unknown> {
   readonly observationSpace: Space;
   readonly actionSpace: Space;
   /** Steps per episode before `truncated` becomes true. */
@@ -45,8 +47,7 @@ export interface Env<Obs, Act, Info = Record<string, unknown>> {
 }
 
 /** A meta-RL environment: one env whose MDP is chosen by a task (plain JSON data). */
-export interface TaskEnv<Task, Obs, Act, Info = Record<string, unknown>>
-  extends Env<Obs, Act, Info> {
+export interface TaskEnv<Task, Obs, Act, Info = unknown> extends Env<Obs, Act, Info> {
   /** The current task. */
   readonly task: Task;
   /** Switches the MDP (validated); the next call must be `reset`. */

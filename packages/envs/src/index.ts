@@ -12,7 +12,13 @@ export type {
   TaskFamily,
   VectorizableEnv,
 } from './env';
-export { EnvError } from './errors';
+export {
+  BomrlError,
+  type BomrlErrorOptions,
+  EnvError,
+  InvalidArgumentError,
+  isBomrlError,
+} from './errors';
 export { ACTION_NAMES, cellReward, DOWN, LEFT, RIGHT, UP } from './frozen-lake/dynamics';
 export { FrozenLakeEnv, type FrozenLakeEnvOptions, type FrozenLakeInfo } from './frozen-lake/env';
 export { FrozenLake, FrozenLakeFamily, type FrozenLakeFamilyConfig } from './frozen-lake/family';

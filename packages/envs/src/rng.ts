@@ -97,6 +97,11 @@ export class Rng {
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
+  /** @deprecated Use {@link Rng.next} (the same draw; kept for code written against core's `Random`). */
+  float(): number {
+    return this.next();
+  }
+
   /** Uniform in [low, high). */
   uniform(low: number, high: number): number {
     return low + (high - low) * this.next();

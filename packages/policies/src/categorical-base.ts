@@ -1,4 +1,4 @@
-import type { Random } from '@bomrl/core';
+import type { Rng } from '@bomrl/core';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkBatch, indexTensor } from './common';
@@ -18,15 +18,20 @@ export abstract class CategoricalPolicyBase {
   readonly actionShape: readonly number[] = [];
 
   /**
-   * @param numActions size of the action set (the width of the logits).
+   * @param nActions size of the action set (the width of the logits).
    * @param name the class name error messages start with, e.g. `TabularSoftmaxPolicy`.
    */
   protected constructor(
-    readonly numActions: number,
+    readonly nActions: number,
     protected readonly name: string,
   ) {}
 
-  /** Action logits [B, numActions]; validates `params` and `obs`. */
+  /** @deprecated Use `nActions`. */
+  get numActions(): number {
+    return this.nActions;
+  }
+
+  /** Action logits [B, nActions]; validates `params` and `obs`. */
   abstract logits(params: Tensor1D, obs: Tensor): Tensor2D;
 
   /**
@@ -44,7 +49,7 @@ export abstract class CategoricalPolicyBase {
     this.checkInputs(params, obs, 'logProb');
     expectTensor(actions, [null], 'int32', `${name}: actions`);
     checkBatch(actions, obs.shape[0]!, name);
-    expectIndicesBelow(actions, this.numActions, `${name}: actions`);
+    expectIndicesBelow(actions, this.nActions, `${name}: actions`);
     return tf.tidy(() => categoricalLogProb(this.logits(params, obs), actions as Tensor1D));
   }
 
@@ -56,21 +61,16 @@ export abstract class CategoricalPolicyBase {
     return tf.tidy(() => categoricalKL(this.logits(paramsP, obs), this.logits(paramsQ, obs)));
   }
 
-  sample(params: Tensor1D, obs: Tensor, rng: Random): Int32Array {
-    return sampleCategoricalRows(
-      this.logitValues(params, obs),
-      obs.shape[0]!,
-      this.numActions,
-      rng,
-    );
+  sample(params: Tensor1D, obs: Tensor, rng: Rng): Int32Array {
+    return sampleCategoricalRows(this.logitValues(params, obs), obs.shape[0]!, this.nActions, rng);
   }
 
   mode(params: Tensor1D, obs: Tensor): Int32Array {
-    return argmaxRows(this.logitValues(params, obs), obs.shape[0]!, this.numActions);
+    return argmaxRows(this.logitValues(params, obs), obs.shape[0]!, this.nActions);
   }
 
   actionTensor(actions: ArrayLike<number>): Tensor1D {
-    return indexTensor(actions, this.numActions, `${this.name}.actionTensor: actions`);
+    return indexTensor(actions, this.nActions, `${this.name}.actionTensor: actions`);
   }
 
   /** The logits as plain numbers, for the non-differentiable samplers (frees the tensor). */

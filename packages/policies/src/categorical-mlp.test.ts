@@ -1,4 +1,4 @@
-import { Random } from '@bomrl/core';
+import { Rng } from '@bomrl/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { CategoricalMLPPolicy } from './categorical-mlp';
@@ -21,7 +21,7 @@ const actions = Array.from({ length: B }, (_, i) => (i * 3) % A);
 function makeCase(normalized: boolean): DerivativeCase {
   const policy = new CategoricalMLPPolicy({
     obsDim: OBS,
-    numActions: A,
+    nActions: A,
     hidden: HIDDEN,
     normalizer: normalized ? { clip: 2 } : false,
   });
@@ -41,7 +41,7 @@ function makeCase(normalized: boolean): DerivativeCase {
 
 describe('CategoricalMLPPolicy', () => {
   it('lays out weights [in, out] and biases per layer and initializes deterministically', () => {
-    const policy = new CategoricalMLPPolicy({ obsDim: OBS, numActions: A, hidden: HIDDEN });
+    const policy = new CategoricalMLPPolicy({ obsDim: OBS, nActions: A, hidden: HIDDEN });
     expect(policy.paramShapes).toEqual([[3, 5], [5], [5, 5], [5], [5, 4], [4]]);
     expect(policy.paramCount).toBe(15 + 5 + 25 + 5 + 20 + 4);
     const [a, b, c] = [policy.init(3), policy.init(3), policy.init(4)];
@@ -82,7 +82,7 @@ describe('CategoricalMLPPolicy', () => {
     const logits = (c.policy as CategoricalMLPPolicy).logits(params, oneObs);
     const probs = Array.from(tf.tidy(() => tf.softmax(logits)).dataSync());
     const many = c.policy.obsTensor(repeatFirstRow(obsRows, OBS, n));
-    const sampled = c.policy.sample(params, many, new Random(9));
+    const sampled = c.policy.sample(params, many, new Rng(9));
     const counts = new Array(A).fill(0);
     for (const a of sampled) counts[a] += 1;
     probs.forEach((p, a) => {
@@ -93,7 +93,7 @@ describe('CategoricalMLPPolicy', () => {
   });
 
   it('rejects mismatched observations and actions with expected vs got shapes', () => {
-    const policy = new CategoricalMLPPolicy({ obsDim: OBS, numActions: A, hidden: HIDDEN });
+    const policy = new CategoricalMLPPolicy({ obsDim: OBS, nActions: A, hidden: HIDDEN });
     const params = policy.init(0);
     const obs = tf.zeros([2, 4]);
     const acts = policy.actionTensor([0, 1]);
@@ -109,7 +109,7 @@ describe('CategoricalMLPPolicy', () => {
     expect(() => policy.obsTensor([1, 2, 3, 4])).toThrow(
       /4 numbers is not a whole number of rows of 3/,
     );
-    expect(() => new CategoricalMLPPolicy({ obsDim: 3, numActions: 2, hidden: [4, 0] })).toThrow(
+    expect(() => new CategoricalMLPPolicy({ obsDim: 3, nActions: 2, hidden: [4, 0] })).toThrow(
       /hidden must be an array of positive integers/,
     );
     tf.dispose([params, obs, acts]);

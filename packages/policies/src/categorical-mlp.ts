@@ -1,4 +1,4 @@
-import { paramCount, Random, unpackParams } from '@bomrl/core';
+import { paramCount, Rng, unpackParams } from '@bomrl/core';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { CategoricalPolicyBase } from './categorical-base';
@@ -24,16 +24,21 @@ import {
 } from './validation';
 
 /** Options of {@link CategoricalMLPPolicy}. */
-export interface CategoricalMLPOptions extends MLPPolicyOptions {
-  readonly numActions: number;
-}
+export type CategoricalMLPOptions = MLPPolicyOptions &
+  (
+    | { readonly nActions: number }
+    | {
+        /** @deprecated Use `nActions`. */
+        readonly numActions: number;
+      }
+  );
 
 /** The resolved architecture (what is saved as `config`). */
 export interface CategoricalMLPConfig extends MLPArchitecture {
-  readonly numActions: number;
+  readonly nActions: number;
 }
 
-const KEYS = ['obsDim', 'numActions', 'hidden', 'outputScale'] as const;
+const KEYS = ['obsDim', 'nActions', 'hidden', 'outputScale', 'numActions'] as const;
 
 /** Validates options (without `normalizer`) or a saved config, filling in defaults. */
 export function resolveCategoricalMLPConfig(
@@ -45,7 +50,7 @@ export function resolveCategoricalMLPConfig(
   expectKnownKeys(r, KEYS, name, fail);
   return {
     obsDim: expectPositiveInt(r.obsDim, `${name}.obsDim`, fail),
-    numActions: expectPositiveInt(r.numActions, `${name}.numActions`, fail),
+    nActions: expectPositiveInt(r.nActions ?? r.numActions, `${name}.nActions`, fail),
     hidden: expectPositiveIntArray(r.hidden ?? [64, 64], `${name}.hidden`, fail),
     outputScale: expectFinite(r.outputScale ?? 0.01, `${name}.outputScale`, fail, { min: 0 }),
   };
@@ -70,27 +75,27 @@ export class CategoricalMLPPolicy extends CategoricalPolicyBase implements Discr
   constructor(options: CategoricalMLPOptions) {
     const { normalizer, ...architecture } = options;
     const config = resolveCategoricalMLPConfig(architecture);
-    super(config.numActions, 'CategoricalMLPPolicy');
+    super(config.nActions, 'CategoricalMLPPolicy');
     this.config = config;
     this.obsDim = config.obsDim;
     this.obsShape = [this.obsDim];
-    this.paramShapes = mlpShapes(this.obsDim, config.hidden, this.numActions);
+    this.paramShapes = mlpShapes(this.obsDim, config.hidden, this.nActions);
     this.paramCount = paramCount(this.paramShapes);
     this.normalizer = resolveNormalizer(normalizer, this.obsDim, this.name);
   }
 
   describe(): string {
-    return describeMLP(this.kind, this.config, `numActions ${this.numActions}`);
+    return describeMLP(this.kind, this.config, `nActions ${this.nActions}`);
   }
 
   init(seed: number): Tensor1D {
     const values = new Float32Array(this.paramCount);
-    const { obsDim, hidden, numActions, outputScale } = this.config;
-    glorotInit(values, obsDim, hidden, numActions, outputScale, new Random(seed));
+    const { obsDim, hidden, nActions, outputScale } = this.config;
+    glorotInit(values, obsDim, hidden, nActions, outputScale, new Rng(seed));
     return tf.tensor1d(values, 'float32');
   }
 
-  /** Action logits [B, numActions]. */
+  /** Action logits [B, nActions]. */
   logits(params: Tensor1D, obs: Tensor): Tensor2D {
     checkParams(params, this.paramCount, `${this.name}.logits`, () => this.describe());
     return tf.tidy(() => {

@@ -15,8 +15,8 @@ const HALF_LOG_2PI_E = 0.5 * Math.log(2 * Math.PI * Math.E);
 /** log softmax(logits)[a_i] per row. logits [B, A], actions int32 [B]. */
 export function categoricalLogProb(logits: Tensor2D, actions: Tensor1D): Tensor1D {
   return tf.tidy(() => {
-    const numActions = logits.shape[1];
-    const mask = tf.cast(tf.oneHot(actions, numActions), 'float32');
+    const nActions = logits.shape[1];
+    const mask = tf.cast(tf.oneHot(actions, nActions), 'float32');
     return tf.sum(tf.mul(logSoftmax(logits), mask), 1) as Tensor1D;
   });
 }

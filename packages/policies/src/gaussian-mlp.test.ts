@@ -1,4 +1,4 @@
-import { gradient, Random } from '@bomrl/core';
+import { gradient, Rng } from '@bomrl/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { GaussianMLPPolicy } from './gaussian-mlp';
@@ -103,7 +103,7 @@ describe('GaussianMLPPolicy', () => {
     const mean = policy.mode(params, one);
     const std = [Math.exp(Math.fround(-0.4)), Math.exp(Math.fround(-0.9))];
     const many = policy.obsTensor(repeatFirstRow(obsRows, OBS, n));
-    const x = policy.sample(params, many, new Random(13));
+    const x = policy.sample(params, many, new Rng(13));
     for (let d = 0; d < D; d++) {
       let s = 0;
       let ss = 0;

@@ -1,4 +1,4 @@
-import { paramCount, Random, unpackParams } from '@bomrl/core';
+import { paramCount, Rng, unpackParams } from '@bomrl/core';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkBatch, checkParams, prepareObs, resolveNormalizer, rowsTensor } from './common';
@@ -114,7 +114,7 @@ export class GaussianMLPPolicy implements ContinuousPolicy {
   init(seed: number): Tensor1D {
     const values = new Float32Array(this.paramCount);
     const { obsDim, hidden, actDim, outputScale, logStdInit } = this.config;
-    const written = glorotInit(values, obsDim, hidden, actDim, outputScale, new Random(seed));
+    const written = glorotInit(values, obsDim, hidden, actDim, outputScale, new Rng(seed));
     values.fill(logStdInit, written);
     return tf.tensor1d(values, 'float32');
   }
@@ -156,7 +156,7 @@ export class GaussianMLPPolicy implements ContinuousPolicy {
     });
   }
 
-  sample(params: Tensor1D, obs: Tensor, rng: Random): Float32Array {
+  sample(params: Tensor1D, obs: Tensor, rng: Rng): Float32Array {
     const { mean, logStd } = this.distribution(params, obs);
     const mu = mean.dataSync();
     const std = Float64Array.from(logStd.dataSync(), Math.exp);

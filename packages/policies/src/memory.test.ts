@@ -1,4 +1,4 @@
-import { hessianVectorProduct, Random } from '@bomrl/core';
+import { hessianVectorProduct, Rng } from '@bomrl/core';
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
@@ -9,9 +9,9 @@ import { TabularSoftmaxPolicy } from './tabular-softmax';
 import { f32, point } from './test-utils/derivatives';
 
 const cases: { policy: Policy; obs: number[] }[] = [
-  { policy: new TabularSoftmaxPolicy({ numStates: 4, numActions: 3 }), obs: [0, 1, 3, 2] },
+  { policy: new TabularSoftmaxPolicy({ nStates: 4, nActions: 3 }), obs: [0, 1, 3, 2] },
   {
-    policy: new CategoricalMLPPolicy({ obsDim: 3, numActions: 3, hidden: [5], normalizer: true }),
+    policy: new CategoricalMLPPolicy({ obsDim: 3, nActions: 3, hidden: [5], normalizer: true }),
     obs: Array.from(point(1, 12)),
   },
   {
@@ -26,7 +26,7 @@ describe('tensor memory', () => {
       const obs = policy.obsTensor(obsValues);
       const phi = policy.init(0);
       const theta = f32(point(3, policy.paramCount, 0.2));
-      const actions = policy.actionTensor(policy.sample(phi, obs, new Random(1)));
+      const actions = policy.actionTensor(policy.sample(phi, obs, new Rng(1)));
       const round = () => {
         tf.dispose([
           policy.logProb(theta, obs, actions),
@@ -41,7 +41,7 @@ describe('tensor memory', () => {
         ] as Tensor[]);
         const d = policy.distribution(theta, obs);
         tf.dispose(Object.values(d).filter((v): v is Tensor => v instanceof tf.Tensor));
-        policy.sample(theta, obs, new Random(2));
+        policy.sample(theta, obs, new Rng(2));
         policy.mode(theta, obs);
       };
       round();

@@ -1,4 +1,4 @@
-import type { Random } from '@bomrl/core';
+import type { Rng } from '@bomrl/core';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -43,7 +43,7 @@ export function glorotInit(
   hidden: readonly number[],
   outDim: number,
   outputScale: number,
-  rng: Random,
+  rng: Rng,
 ): number {
   const sizes = [inDim, ...hidden, outDim];
   let offset = 0;
@@ -52,7 +52,7 @@ export function glorotInit(
     const fanOut = sizes[l + 1]!;
     const scale = l + 2 === sizes.length ? outputScale : 1;
     const limit = Math.sqrt(6 / (fanIn + fanOut)) * scale;
-    for (let i = 0; i < fanIn * fanOut; i++) out[offset++] = (2 * rng.float() - 1) * limit;
+    for (let i = 0; i < fanIn * fanOut; i++) out[offset++] = (2 * rng.next() - 1) * limit;
     offset += fanOut; // biases stay zero
   }
   return offset;

@@ -1,4 +1,4 @@
-import type { ParamShapes, Random } from '@bomrl/core';
+import type { ParamShapes, Rng } from '@bomrl/core';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import type { PolicyJSON } from './json';
 
@@ -11,7 +11,7 @@ export type ActionArray = Int32Array | Float32Array;
 /** A batch of categorical distributions, one row of unnormalized log-probabilities per state. */
 export interface CategoricalDistribution {
   readonly kind: 'categorical';
-  /** [B, numActions]. */
+  /** [B, nActions]. */
   readonly logits: Tensor2D;
 }
 
@@ -71,7 +71,7 @@ export interface Policy<TAction extends ActionArray = ActionArray> {
    */
   kl(paramsP: Tensor1D, paramsQ: Tensor1D, obs: Tensor): Tensor1D;
   /** One action per observation drawn with `rng` (not differentiable; for stepping envs). */
-  sample(params: Tensor1D, obs: Tensor, rng: Random): TAction;
+  sample(params: Tensor1D, obs: Tensor, rng: Rng): TAction;
   /** The most likely action per observation (argmax / mean), for evaluation. */
   mode(params: Tensor1D, obs: Tensor): TAction;
   /** Observations tensor from plain numbers (row-major for vectors); checks the length. */
@@ -85,7 +85,7 @@ export interface Policy<TAction extends ActionArray = ActionArray> {
 }
 
 /** A policy over a finite action set. */
-export type DiscretePolicy = Policy<Int32Array> & { readonly numActions: number };
+export type DiscretePolicy = Policy<Int32Array> & { readonly nActions: number };
 
 /** A policy over real action vectors. */
 export type ContinuousPolicy = Policy<Float32Array> & { readonly actDim: number };

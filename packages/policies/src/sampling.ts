@@ -1,4 +1,4 @@
-import type { Random } from '@bomrl/core';
+import type { Rng } from '@bomrl/core';
 
 /*
  * Sampling happens in plain float64 JavaScript on values read back from tfjs, with the caller's
@@ -6,27 +6,27 @@ import type { Random } from '@bomrl/core';
  * differences in the logits themselves), and the sampler gets typed arrays ready for env steps.
  */
 
-/** One draw per row of a row-major [batch, numActions] logits array (inverse CDF). */
+/** One draw per row of a row-major [batch, nActions] logits array (inverse CDF). */
 export function sampleCategoricalRows(
   logits: ArrayLike<number>,
   batch: number,
-  numActions: number,
-  rng: Random,
+  nActions: number,
+  rng: Rng,
 ): Int32Array {
   const out = new Int32Array(batch);
-  const p = new Float64Array(numActions);
+  const p = new Float64Array(nActions);
   for (let b = 0; b < batch; b++) {
-    const row = b * numActions;
+    const row = b * nActions;
     let max = Number.NEGATIVE_INFINITY;
-    for (let a = 0; a < numActions; a++) max = Math.max(max, logits[row + a]!);
+    for (let a = 0; a < nActions; a++) max = Math.max(max, logits[row + a]!);
     let total = 0;
-    for (let a = 0; a < numActions; a++) {
+    for (let a = 0; a < nActions; a++) {
       p[a] = Math.exp(logits[row + a]! - max);
       total += p[a]!;
     }
-    let u = rng.float() * total;
-    let choice = numActions - 1; // guards against u landing past the last bin by rounding
-    for (let a = 0; a < numActions; a++) {
+    let u = rng.next() * total;
+    let choice = nActions - 1; // guards against u landing past the last bin by rounding
+    for (let a = 0; a < nActions; a++) {
       u -= p[a]!;
       if (u < 0) {
         choice = a;
@@ -57,33 +57,11 @@ export function sampleDiagGaussianRows(
   std: ArrayLike<number>,
   batch: number,
   dim: number,
-  rng: Random,
+  rng: Rng,
 ): Float32Array {
   const out = new Float32Array(batch * dim);
   for (let b = 0; b < batch; b++) {
     for (let d = 0; d < dim; d++) out[b * dim + d] = mean[b * dim + d]! + std[d]! * rng.normal();
-  }
-  return out;
-}
-
-/** Float64 softmax of each row of a row-major [rows, cols] logits array. */
-export function softmaxRows(logits: ArrayLike<number>, rows: number, cols: number): Float64Array {
-  if (logits.length !== rows * cols) {
-    throw new RangeError(
-      `softmaxTable: got ${logits.length} logits, expected ${rows} x ${cols} = ${rows * cols}`,
-    );
-  }
-  const out = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    let max = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < cols; c++) max = Math.max(max, logits[r * cols + c]!);
-    let total = 0;
-    for (let c = 0; c < cols; c++) {
-      const e = Math.exp(logits[r * cols + c]! - max);
-      out[r * cols + c] = e;
-      total += e;
-    }
-    for (let c = 0; c < cols; c++) out[r * cols + c] = out[r * cols + c]! / total;
   }
   return out;
 }

@@ -15,8 +15,8 @@ function withStats<P extends CategoricalMLPPolicy | GaussianMLPPolicy>(policy: P
 }
 
 const policies: Policy[] = [
-  new TabularSoftmaxPolicy({ numStates: 16, numActions: 4, initLogit: 0.1 }),
-  withStats(new CategoricalMLPPolicy({ obsDim: 4, numActions: 3, hidden: [8], normalizer: true })),
+  new TabularSoftmaxPolicy({ nStates: 16, nActions: 4, initLogit: 0.1 }),
+  withStats(new CategoricalMLPPolicy({ obsDim: 4, nActions: 3, hidden: [8], normalizer: true })),
   withStats(
     new GaussianMLPPolicy({
       obsDim: 17,
@@ -129,7 +129,7 @@ describe('save / load', () => {
     }
 
     it('a file of another kind than expected', () => {
-      const tab = new TabularSoftmaxPolicy({ numStates: 2, numActions: 2 });
+      const tab = new TabularSoftmaxPolicy({ nStates: 2, nActions: 2 });
       const p = tab.init(0);
       expect(() => loadPolicy(tab.toJSON(p), 'gaussian-mlp')).toThrow(
         /the file holds a tabular-softmax policy, expected gaussian-mlp/,

@@ -1,4 +1,4 @@
-import { Random } from '@bomrl/core';
+import { Rng } from '@bomrl/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { CategoricalMLPPolicy } from './categorical-mlp';
@@ -7,11 +7,11 @@ import { StatefulPolicy } from './stateful';
 
 describe('StatefulPolicy', () => {
   it('owns a copy of its parameters and forwards to the functional policy', () => {
-    const policy = new CategoricalMLPPolicy({ obsDim: 2, numActions: 3, hidden: [4] });
+    const policy = new CategoricalMLPPolicy({ obsDim: 2, nActions: 3, hidden: [4] });
     const before = tf.memory().numTensors;
     const s = StatefulPolicy.init(policy, 1);
     const obs = policy.obsTensor([0.5, -1, 2, 0]);
-    const a = s.sample(obs, new Random(2));
+    const a = s.sample(obs, new Rng(2));
     expect(a).toBeInstanceOf(Int32Array);
     expect(a.length).toBe(2);
     const actions = policy.actionTensor(a);

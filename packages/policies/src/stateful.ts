@@ -1,4 +1,4 @@
-import type { Random } from '@bomrl/core';
+import type { Rng } from '@bomrl/core';
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { PolicyJSON } from './json';
@@ -58,7 +58,7 @@ export class StatefulPolicy<TAction extends ActionArray = ActionArray> {
     return this.policy.kl(this.current, otherParams, obs);
   }
 
-  sample(obs: Tensor, rng: Random): TAction {
+  sample(obs: Tensor, rng: Rng): TAction {
     return this.policy.sample(this.current, obs, rng);
   }
 

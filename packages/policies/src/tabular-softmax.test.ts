@@ -1,4 +1,4 @@
-import { Random } from '@bomrl/core';
+import { Rng } from '@bomrl/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { softmaxTable, TabularSoftmaxPolicy } from './tabular-softmax';
@@ -7,7 +7,7 @@ import { tabularRef } from './test-utils/reference64';
 
 const S = 5;
 const A = 4;
-const policy = new TabularSoftmaxPolicy({ numStates: S, numActions: A });
+const policy = new TabularSoftmaxPolicy({ nStates: S, nActions: A });
 const states = [0, 1, 2, 3, 4, 2, 0, 4];
 const actions = [1, 3, 0, 2, 2, 1, 0, 3];
 const phi = point(1, S * A, 0.7);
@@ -23,8 +23,8 @@ describe('TabularSoftmaxPolicy', () => {
     expect(Array.from(p.dataSync())).toEqual(new Array(20).fill(0));
     p.dispose();
     const noisy = new TabularSoftmaxPolicy({
-      numStates: S,
-      numActions: A,
+      nStates: S,
+      nActions: A,
       initLogit: 0.1,
       initNoise: 0.5,
     });
@@ -53,7 +53,7 @@ describe('TabularSoftmaxPolicy', () => {
     const got = probs.dataSync();
     for (let i = 0; i < S * A; i++) expect(got[i]).toBeCloseTo(expected[i]!, 6);
     probs.dispose();
-    expect(() => softmaxTable(phi, S, A + 1)).toThrow(/expected 5 x 5 = 25/);
+    expect(() => softmaxTable(phi, S, A + 1)).toThrow(`expected nStates*nActions = ${S * (A + 1)}`);
   });
 
   it('closed-form KL matches a Monte Carlo estimate within 4 standard errors', () => {
@@ -67,7 +67,7 @@ describe('TabularSoftmaxPolicy', () => {
     const obsStates = Array.from({ length: S * n }, (_, i) => i % S);
     const params = f32(phi);
     const obs = policy.obsTensor(obsStates);
-    const sampled = policy.sample(params, obs, new Random(5));
+    const sampled = policy.sample(params, obs, new Rng(5));
     const probs = softmaxTable(Float32Array.from(phi), S, A);
     const counts = new Float64Array(S * A);
     sampled.forEach((a, i) => {
@@ -101,11 +101,11 @@ describe('TabularSoftmaxPolicy', () => {
       /actions have batch 3 .* obs have batch 2/,
     );
     expect(() => policy.logProb(tf.zeros([19]) as tf.Tensor1D, good, good)).toThrow(
-      /params must have shape \[20\] for a tabular-softmax with numStates 5, numActions 4, got \[19\]/,
+      /params must have shape \[20\] for a tabular-softmax with nStates 5, nActions 4, got \[19\]/,
     );
     expect(() => policy.obsTensor([0, 1.5])).toThrow(/obs\[1\] is 1.5/);
-    expect(() => new TabularSoftmaxPolicy({ numStates: 0, numActions: 2 })).toThrow(
-      /numStates must be a positive integer, got 0/,
+    expect(() => new TabularSoftmaxPolicy({ nStates: 0, nActions: 2 })).toThrow(
+      /nStates must be a positive integer, got 0/,
     );
     tf.dispose([params, good]);
   });

@@ -1,9 +1,9 @@
+import { Rng } from '@bomrl/envs';
 import type { Scalar, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { gradient, hessianVectorProduct } from '../autodiff';
 import { centralGradient, centralHessianVectorProduct, relativeError } from '../finite-differences';
-import { Random } from '../random';
 
 // The MatMul gradient is re-registered with explicit transposes (faster on wasm). Check all four
 // transpose-flag combinations, and the batched fallback, against float64 finite differences.
@@ -11,7 +11,7 @@ import { Random } from '../random';
 const M = 3;
 const K = 4;
 const N = 2;
-const rng = new Random(5);
+const rng = new Rng(5);
 const f32vals = (n: number) =>
   Float64Array.from(Float32Array.from({ length: n }, () => rng.normal()));
 const x0 = f32vals(M * K + K * N);

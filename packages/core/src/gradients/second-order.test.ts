@@ -1,3 +1,4 @@
+import { Rng } from '@bomrl/envs';
 import type { Scalar, Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
@@ -5,7 +6,6 @@ import { hessianVectorProduct } from '../autodiff';
 import { centralHessianVectorProduct, type Float64Fn, relativeError } from '../finite-differences';
 import { unpackParams } from '../flat-params';
 import { logSoftmax } from '../ops/log-softmax';
-import { Random } from '../random';
 import { secondOrderGradientsActive, withUncorrectedGradients } from './registration';
 
 /*
@@ -29,7 +29,7 @@ interface Case {
 }
 
 function weights(seed: number, n: number): Float64Array {
-  const r = new Random(seed);
+  const r = new Rng(seed);
   return Float64Array.from(Float32Array.from({ length: n }, () => r.normal()));
 }
 

@@ -11,7 +11,7 @@ import { Rng } from '../rng';
 import { Box } from '../spaces';
 import { compileModel, type MjData, type MjModel, type MuJoCo, wasmHeapBytes } from './runtime';
 
-/** Default episode length of every MuJoCo family (ALGORITHM.md section 7: horizon 200). */
+/** Default episode length of every MuJoCo family (the paper's horizon 200, docs/algorithm.md#the-papers-settings). */
 export const DEFAULT_HORIZON = 200;
 /** Physics steps per environment step (dt = 0.01 * 5 = 0.05 s per env step). */
 export const FRAME_SKIP = 5;

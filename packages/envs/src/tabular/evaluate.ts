@@ -184,7 +184,7 @@ function finish(
   };
 }
 
-/** The quantities BO-MRL's tabular lower level needs, under ALGORITHM.md's convention. */
+/** The quantities BO-MRL's tabular lower level needs, under the tabular convention of docs/algorithm.md#tabular-conventions. */
 export interface AdaptationTerms {
   /** Finite-horizon J (t < H): the objective that is reported and meta-optimized. */
   readonly J: number;
@@ -201,7 +201,7 @@ export interface AdaptationTerms {
 }
 
 /**
- * Both evaluations at once, combined as ALGORITHM.md's tabular convention prescribes: states
+ * Both evaluations at once, combined as the tabular convention (docs/algorithm.md#tabular-conventions) prescribes: states
  * weighted by the normalized finite-horizon discounted visitation, the stationary
  * infinite-horizon advantage, and the finite-horizon J.
  */

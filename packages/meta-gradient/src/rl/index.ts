@@ -5,6 +5,7 @@
  */
 
 export type { Episode } from './advantages/episode';
+export { type FlatEpisodes, flattenEpisodes } from './advantages/flat-episodes';
 export { generalizedAdvantages, normalizeAdvantages } from './advantages/gae';
 export {
   discountedReturns,

@@ -124,13 +124,13 @@ export const mean64 = (x: ArrayLike<number>) => {
 };
 
 /** Reference of TabularSoftmaxPolicy at fixed states. */
-export function tabularRef(states: readonly number[], numActions: number): PolicyRef64 {
+export function tabularRef(states: readonly number[], nActions: number): PolicyRef64 {
   return (p) => {
-    const logits = new Float64Array(states.length * numActions);
+    const logits = new Float64Array(states.length * nActions);
     states.forEach((s, b) => {
-      for (let a = 0; a < numActions; a++) logits[b * numActions + a] = p[s * numActions + a]!;
+      for (let a = 0; a < nActions; a++) logits[b * nActions + a] = p[s * nActions + a]!;
     });
-    return { kind: 'categorical', batch: states.length, width: numActions, logits };
+    return { kind: 'categorical', batch: states.length, width: nActions, logits };
   };
 }
 
@@ -139,13 +139,13 @@ export function categoricalMlpRef(
   obs: Float64Array,
   obsDim: number,
   hidden: readonly number[],
-  numActions: number,
+  nActions: number,
 ): PolicyRef64 {
   return (p) => ({
     kind: 'categorical',
     batch: obs.length / obsDim,
-    width: numActions,
-    logits: mlp64(p, 0, obs, [obsDim, ...hidden, numActions]).out,
+    width: nActions,
+    logits: mlp64(p, 0, obs, [obsDim, ...hidden, nActions]).out,
   });
 }
 

@@ -78,7 +78,7 @@ export const methodSchema = z.discriminatedUnion('kind', [
     lambda: z.number().positive(),
     /** A hard trust region D2 <= delta instead of the penalty (lambda is then the search start). */
     delta: z.number().positive().optional(),
-    /** How the hypergradient treats the data's dependence on phi (ALGORITHM.md section 3). */
+    /** How the hypergradient treats the data's dependence on phi (docs/algorithm.md#hypergradient). */
     hypergradient: z.enum(['full', 'ignore-data']).default('full'),
     solver: solverSchema,
     /** lambda used at meta-test (the paper adapts with a smaller lambda at test time). */

@@ -51,7 +51,7 @@ export interface MetaTestResults {
 }
 
 /**
- * The meta-test protocol (ALGORITHM.md section 5) for parameters phi: for every held-out task
+ * The meta-test protocol (docs/algorithm.md#meta-test-protocol) for parameters phi: for every held-out task
  * and seed, `method.adaptRounds` adapts K times (each round on fresh data from the previous
  * round's policy); after each round N fresh episodes give undiscounted and discounted returns,
  * and where the model is known the exact J and the gap to J* (finite-horizon value iteration).

@@ -1,4 +1,4 @@
-import { Random } from '@bomrl/core';
+import { Rng } from '@bomrl/core';
 import { subSeed } from '../methods/maml-sampled';
 
 /**
@@ -23,12 +23,14 @@ export function iterationSeed(
  */
 export function pickTasks<T>(tasks: readonly T[], count: number, seed: number): T[] {
   if (tasks.length === 0) throw new RangeError('pickTasks: no training tasks');
-  const rng = new Random(seed);
-  if (count > tasks.length)
-    return Array.from({ length: count }, () => tasks[rng.int(tasks.length)]!);
+  const rng = new Rng(seed);
+  // floor(u * n) rather than Rng.int's rejection sampling: it keeps the meta-batches of every
+  // existing run bit-identical (its bias is below n / 2^53).
+  const index = (n: number) => Math.floor(rng.next() * n);
+  if (count > tasks.length) return Array.from({ length: count }, () => tasks[index(tasks.length)]!);
   const idx = tasks.map((_, i) => i);
   for (let i = 0; i < count; i++) {
-    const j = i + rng.int(idx.length - i);
+    const j = i + index(idx.length - i);
     [idx[i], idx[j]] = [idx[j]!, idx[i]!];
   }
   return idx.slice(0, count).map((i) => tasks[i]!);

@@ -11,8 +11,8 @@ describe('createBomrlSampledMethod (3x3 Frozen Lake, tabular softmax)', () => {
   const model = family.make(family.sampleTasks(1, 3)[0]!).model();
   const tasks = family.sampleTasks(2, 11);
   const policy = new TabularSoftmaxPolicy({
-    numStates: model.nStates,
-    numActions: 4,
+    nStates: model.nStates,
+    nActions: 4,
     initLogit: 0.1,
   });
   const config = (hypergradient: 'full' | 'ignore-data', solver = 'adam') =>

@@ -3,10 +3,9 @@ import { hessianVectorProduct, scoped } from '@bomrl/core';
 import {
   DEFAULT_RELATIVE_STATIONARITY_TOL,
   type Episode,
-  generalizedAdvantages,
+  flattenEpisodes,
   type HypergradientMode,
   implicitHypergradients,
-  LinearFeatureBaseline,
   nonStationaryWarning,
   outerPolicyGradient,
   type PreparedTask,
@@ -79,7 +78,7 @@ interface TaskState {
 }
 
 /**
- * BO-MRL on rollouts (docs/algorithm.md sections 1-3). Per meta-iteration and task: N episodes with
+ * BO-MRL on rollouts (docs/algorithm.md#lower-level, #hypergradient). Per meta-iteration and task: N episodes with
  * pi_phi, a fresh linear feature baseline, theta' = Alg(phi) on that batch (penalized operator,
  * the config's solver), N fresh episodes with pi_theta', the outer policy gradient
  * g = grad J(theta') (REINFORCE with baseline), and the implicit hypergradient
@@ -271,27 +270,11 @@ function taskState(
   gamma: number,
   config: Config,
 ): TaskState {
-  const first = post[0]!;
-  const baseline = new LinearFeatureBaseline();
-  baseline.fit(post, gamma);
-  let steps = 0;
-  for (const e of post) steps += e.rewards.length;
-  const obs = new Float32Array(steps * first.obsDim);
-  const act = new Float32Array(steps * first.actionSize);
-  const w = new Float32Array(steps);
-  let offset = 0;
-  for (const e of post) {
-    const adv = generalizedAdvantages(
-      e.rewards,
-      baseline.predict(e),
-      gamma,
-      config.sampler.gaeLambda,
-    );
-    obs.set(e.observations, offset * first.obsDim);
-    act.set(e.actions, offset * first.actionSize);
-    for (let t = 0; t < e.rewards.length; t++) w[offset + t] = (gamma ** t * adv[t]!) / post.length;
-    offset += e.rewards.length;
-  }
+  const flat = flattenEpisodes(post, gamma, config.sampler.gaeLambda);
+  const { observations: obs, actions: act } = flat;
+  const w = new Float32Array(flat.steps);
+  for (let i = 0; i < flat.steps; i++)
+    w[i] = (gamma ** flat.timeSteps[i]! * flat.advantages[i]!) / post.length;
   const postObs = policy.obsTensor(obs);
   const postActions = policy.actionTensor(act);
   return {

@@ -1,10 +1,5 @@
 import { type Batch, type SampledData, sampledData } from '@bomrl/adaptation';
-import {
-  type Episode,
-  generalizedAdvantages,
-  LinearFeatureBaseline,
-  normalizeAdvantages,
-} from '@bomrl/meta-gradient';
+import { type Episode, flattenEpisodes, normalizeAdvantages } from '@bomrl/meta-gradient';
 import type { Policy } from '@bomrl/policies';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -47,36 +42,18 @@ export interface TensorBatch {
 }
 
 /**
- * Turns episodes into a policy-gradient batch: a linear feature baseline fitted to these
- * episodes (fresh per batch, as in pytorch-maml-rl, so nothing carries across iterations), GAE
- * advantages (the tail after a time-limit cut is bootstrapped with 0, as the standard MAML code
- * does), optional normalization, uniform sample weights (the surrogate is a mean over steps).
+ * Turns episodes into a policy-gradient batch: {@link flattenEpisodes} (baseline + GAE), optional
+ * normalization, uniform sample weights (the surrogate is a mean over steps).
  */
 export function buildBatch(
   policy: Policy,
   episodes: readonly Episode[],
   settings: AdvantageSettings,
 ): TensorBatch {
-  const baseline = new LinearFeatureBaseline();
-  baseline.fit(episodes, settings.gamma);
-  let steps = 0;
-  for (const e of episodes) steps += e.rewards.length;
-  const first = episodes[0];
-  if (!first || steps === 0) throw new RangeError('buildBatch: no steps in the episodes');
-  const obs = new Float32Array(steps * first.obsDim);
-  const actions = new Float32Array(steps * first.actionSize);
-  let advantages: Float64Array = new Float64Array(steps);
-  let offset = 0;
-  for (const e of episodes) {
-    const n = e.rewards.length;
-    obs.set(e.observations, offset * first.obsDim);
-    actions.set(e.actions, offset * first.actionSize);
-    advantages.set(
-      generalizedAdvantages(e.rewards, baseline.predict(e), settings.gamma, settings.gaeLambda),
-      offset,
-    );
-    offset += n;
-  }
+  const flat = flattenEpisodes(episodes, settings.gamma, settings.gaeLambda);
+  const obs = flat.observations;
+  const actions = flat.actions;
+  let advantages: Float64Array = flat.advantages;
   if (settings.normalize) advantages = normalizeAdvantages(advantages);
   const observations: Tensor = policy.obsTensor(obs);
   const actionTensor: Tensor = policy.actionTensor(actions);

@@ -18,7 +18,7 @@ export interface MetaStepInput<Task> {
   readonly seed: number;
 }
 
-/** What TRPO's natural-gradient step needs from a method (ALGORITHM.md section 2). */
+/** What TRPO's natural-gradient step needs from a method (docs/algorithm.md#upper-level). */
 export interface TrustRegionPieces {
   /** Fisher-vector product: Hessian of the mean KL(pi_phi || pi_x) at x = phi, times v. */
   fisherVector(v: Float64Array): Float64Array;

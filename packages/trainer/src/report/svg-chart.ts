@@ -33,12 +33,44 @@ const PALETTE = [
   '#e377c2',
   '#17becf',
 ];
-const MARGIN = { left: 64, right: 160, top: 36, bottom: 48 };
+const MARGIN = { left: 64, right: 24, top: 36, bottom: 48 };
+const PLOT_WIDTH = 560;
+/** Legend rows sit under the x-axis label; each entry is a swatch and its name. */
+const LEGEND_ROW = 18;
+const CHAR_WIDTH = 7; // ~px per character at font-size 12
 
-/** Right margin wide enough for the longest legend entry (~7 px per character at 12 px). */
-function rightMargin(spec: LineChartSpec): number {
-  const longest = Math.max(0, ...spec.series.map((s) => s.name.length));
-  return Math.max(MARGIN.right, 40 + 7 * longest);
+/** One legend entry: a colored swatch (solid, or dashed for the reference line) and a label. */
+interface LegendEntry {
+  readonly label: string;
+  readonly color: string;
+  readonly dashed: boolean;
+}
+
+/** Legend entries laid out left to right in rows that fit the chart's width. */
+function legendLayout(entries: readonly LegendEntry[], width: number) {
+  const placed: { entry: LegendEntry; x: number; row: number }[] = [];
+  let x = MARGIN.left;
+  let row = 0;
+  for (const entry of entries) {
+    const w = 28 + CHAR_WIDTH * entry.label.length + 16;
+    if (x > MARGIN.left && x + w > width - MARGIN.right) {
+      row++;
+      x = MARGIN.left;
+    }
+    placed.push({ entry, x, row });
+    x += w;
+  }
+  return { placed, rows: entries.length ? row + 1 : 0 };
+}
+
+function legendEntries(spec: LineChartSpec): LegendEntry[] {
+  const entries = spec.series.map((s, i) => ({
+    label: s.name,
+    color: PALETTE[i % PALETTE.length]!,
+    dashed: false,
+  }));
+  if (spec.reference) entries.push({ label: spec.reference.label, color: '#555', dashed: true });
+  return entries;
 }
 
 const escapeXml = (s: string) =>
@@ -48,12 +80,16 @@ const escapeXml = (s: string) =>
     .replaceAll('>', '&gt;')
     .replaceAll('"', '&quot;');
 
-/** About five round tick values covering [lo, hi]. */
-export function niceTicks(lo: number, hi: number, count = 5): number[] {
+/**
+ * About five round tick values covering [lo, hi]; with `integer`, only whole numbers (an axis of
+ * adaptation rounds or iterations has no round 0.5).
+ */
+export function niceTicks(lo: number, hi: number, count = 5, integer = false): number[] {
   if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / count;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? raw;
+  const nice = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? raw;
+  const step = integer ? Math.max(1, Math.round(nice)) : nice;
   const ticks: number[] = [];
   for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
     ticks.push(Number(v.toPrecision(12)));
@@ -62,10 +98,13 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
 
 /** The plotting scale of a chart: data coordinates to pixels. */
 export function chartScale(spec: LineChartSpec) {
-  const width = spec.width ?? MARGIN.left + 520 + rightMargin(spec);
-  const height = spec.height ?? 400;
+  const width = spec.width ?? MARGIN.left + PLOT_WIDTH + MARGIN.right;
+  const legend = legendLayout(legendEntries(spec), width);
+  const bottomMargin = MARGIN.bottom + legend.rows * LEGEND_ROW + (legend.rows ? 8 : 0);
+  const height = spec.height ?? 360 + bottomMargin;
   const points = spec.series.flatMap((s) => s.points);
   const xs = points.map((p) => p.x);
+  const integerX = xs.every((x) => Number.isInteger(x));
   const ys = points.flatMap((p) => [p.y - (p.error ?? 0), p.y + (p.error ?? 0)]);
   if (spec.reference) ys.push(spec.reference.y);
   let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
@@ -75,11 +114,19 @@ export function chartScale(spec: LineChartSpec) {
   const pad = (y1 - y0) * 0.05;
   y0 -= pad;
   y1 += pad;
-  const plotW = width - MARGIN.left - rightMargin(spec);
-  const plotH = height - MARGIN.top - MARGIN.bottom;
+  const xTicks = niceTicks(x0, x1, 5, integerX);
+  // Pad x too, so the first and last points (and their error bars) sit inside the axes.
+  const xPad = (x1 - x0) * 0.04;
+  x0 -= xPad;
+  x1 += xPad;
+  const plotW = width - MARGIN.left - MARGIN.right;
+  const plotH = height - MARGIN.top - bottomMargin;
   return {
     width,
     height,
+    plotBottom: height - bottomMargin,
+    legend,
+    xTicks,
     domain: { x0, x1, y0, y1 },
     px: (x: number) => MARGIN.left + ((x - x0) / (x1 - x0)) * plotW,
     py: (y: number) => MARGIN.top + (1 - (y - y0) / (y1 - y0)) * plotH,
@@ -102,7 +149,7 @@ export function lineChart(spec: LineChartSpec): string {
       }
     }
   }
-  const { width, height, domain, px, py } = chartScale(spec);
+  const { width, height, plotBottom, legend, xTicks, domain, px, py } = chartScale(spec);
   const f = (v: number) => v.toFixed(2);
   const out: string[] = [];
   out.push(
@@ -111,13 +158,13 @@ export function lineChart(spec: LineChartSpec): string {
     `<text x="${width / 2}" y="20" text-anchor="middle" font-size="15">${escapeXml(spec.title)}</text>`,
   );
   const left = MARGIN.left;
-  const right = width - rightMargin(spec);
+  const right = width - MARGIN.right;
   const top = MARGIN.top;
-  const bottom = height - MARGIN.bottom;
+  const bottom = plotBottom;
   out.push(
     `<g class="axes" stroke="#333" fill="none"><path d="M${left},${top}V${bottom}H${right}"/></g>`,
   );
-  for (const t of niceTicks(domain.x0, domain.x1)) {
+  for (const t of xTicks) {
     out.push(
       `<line class="xtick" x1="${f(px(t))}" y1="${bottom}" x2="${f(px(t))}" y2="${bottom + 5}" stroke="#333"/>`,
       `<text x="${f(px(t))}" y="${bottom + 18}" text-anchor="middle">${t}</text>`,
@@ -130,14 +177,13 @@ export function lineChart(spec: LineChartSpec): string {
     );
   }
   out.push(
-    `<text x="${(left + right) / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(spec.xLabel)}</text>`,
+    `<text x="${(left + right) / 2}" y="${bottom + 38}" text-anchor="middle">${escapeXml(spec.xLabel)}</text>`,
     `<text transform="translate(16 ${(top + bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(spec.yLabel)}</text>`,
   );
   if (spec.reference) {
     const y = f(py(spec.reference.y));
     out.push(
       `<line class="reference" x1="${left}" y1="${y}" x2="${right}" y2="${y}" stroke="#555" stroke-dasharray="6 4"/>`,
-      `<text x="${right - 4}" y="${Number(y) - 6}" text-anchor="end" fill="#555">${escapeXml(spec.reference.label)}</text>`,
     );
   }
   spec.series.forEach((s, i) => {
@@ -161,11 +207,14 @@ export function lineChart(spec: LineChartSpec): string {
       if (pts.length <= 60) out.push(`<circle cx="${f(px(p.x))}" cy="${f(py(p.y))}" r="3"/>`);
     }
     out.push('</g>');
-    const ly = top + 10 + i * 18;
-    out.push(
-      `<g class="legend"><rect x="${right + 12}" y="${ly - 8}" width="14" height="4" fill="${color}"/><text x="${right + 32}" y="${ly - 2}">${escapeXml(s.name)}</text></g>`,
-    );
   });
+  for (const { entry, x, row } of legend.placed) {
+    const ly = bottom + 60 + row * LEGEND_ROW;
+    const dash = entry.dashed ? ' stroke-dasharray="6 4"' : '';
+    out.push(
+      `<g class="legend"><line x1="${x}" y1="${ly - 4}" x2="${x + 22}" y2="${ly - 4}" stroke="${entry.color}" stroke-width="2"${dash}/><text x="${x + 28}" y="${ly}">${escapeXml(entry.label)}</text></g>`,
+    );
+  }
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }

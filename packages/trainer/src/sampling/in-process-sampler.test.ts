@@ -9,7 +9,7 @@ import { InProcessSampler } from './in-process-sampler';
 describe('InProcessSampler', () => {
   const family = FrozenLake.family({ variance: 'high', size: 4 });
   const [task] = family.sampleTasks(1, 9);
-  const policy = new TabularSoftmaxPolicy({ numStates: 16, numActions: 4 });
+  const policy = new TabularSoftmaxPolicy({ nStates: 16, nActions: 4 });
   const logits = Float32Array.from({ length: 64 }, (_, i) => Math.sin(i * 0.9));
   const params = tf.tensor1d(logits);
 

@@ -1,4 +1,4 @@
-import { Random } from '@bomrl/core';
+import { Rng } from '@bomrl/core';
 import { type TaskFamily, VectorEnv, type VectorizableEnv } from '@bomrl/envs';
 import type { Policy } from '@bomrl/policies';
 import * as tf from '@tensorflow/tfjs-core';
@@ -37,7 +37,7 @@ export class InProcessSampler<Task> implements Sampler<Task> {
       throw new RangeError(`sampler: episodes must be a positive integer, got ${n}`);
     }
     const vec = this.pool(n, task);
-    const rng = new Random(request.seed);
+    const rng = new Rng(request.seed);
     const horizon = this.family.horizon;
     const obsSize = vec.obsSize;
     const actSize = vec.actionSize;

@@ -23,8 +23,8 @@ export function createPolicy(config: Config, setup: TaskSetup): Policy {
         );
       }
       return new TabularSoftmaxPolicy({
-        numStates: obs.size,
-        numActions: action.size,
+        nStates: obs.size,
+        nActions: action.size,
         initLogit: p.initLogit,
       });
     case 'categorical-mlp':
@@ -35,7 +35,7 @@ export function createPolicy(config: Config, setup: TaskSetup): Policy {
       }
       return new CategoricalMLPPolicy({
         obsDim: obs.size,
-        numActions: action.size,
+        nActions: action.size,
         hidden: p.hidden,
       }) as unknown as Policy;
     case 'gaussian-mlp':

@@ -1,4 +1,4 @@
-import { Random, relativeError } from '@bomrl/core';
+import { Rng, relativeError } from '@bomrl/core';
 import { FrozenLake } from '@bomrl/envs';
 import type { TabularModel } from '@bomrl/envs/tabular';
 import {
@@ -47,7 +47,7 @@ export interface VerifyReport {
 
 /** Options of {@link runVerify}. */
 export interface VerifyOptions {
-  /** Random Frozen Lake maps per family (default 3). */
+  /** Rng Frozen Lake maps per family (default 3). */
   readonly tasks?: number;
   /** Seeds the maps and phi (default 0). */
   readonly seed?: number;
@@ -123,7 +123,7 @@ export function runVerify(options: VerifyOptions = {}): VerifyReport {
     const models = family
       .sampleTasks(tasks, seed * 7919 + (variance === 'high' ? 1 : 2))
       .map((t) => family.make(t).model());
-    const rng = new Random(seed * 104729 + (variance === 'high' ? 3 : 4));
+    const rng = new Rng(seed * 104729 + (variance === 'high' ? 3 : 4));
     const phi = Float64Array.from({ length: models[0]!.nStates * models[0]!.nActions }, () =>
       Math.fround(0.5 * rng.normal()),
     );

@@ -1,3 +1,4 @@
+import { choleskySolve } from '@bomrl/core';
 import { type Trajectory, trajectoryLength } from './trajectory';
 
 /** Options of {@link LinearFeatureBaseline}. */
@@ -141,30 +142,7 @@ function solveSymmetric(
   n: number,
   ridge: number,
 ): Float64Array | null {
-  const l = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i * n + j]! + (i === j ? ridge : 0);
-      for (let k = 0; k < j; k++) s -= l[i * n + k]! * l[j * n + k]!;
-      if (i === j) {
-        if (!(s > 0)) return null;
-        l[i * n + i] = Math.sqrt(s);
-      } else {
-        l[i * n + j] = s / l[j * n + j]!;
-      }
-    }
-  }
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = b[i]!;
-    for (let k = 0; k < i; k++) s -= l[i * n + k]! * y[k]!;
-    y[i] = s / l[i * n + i]!;
-  }
-  const x = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = y[i]!;
-    for (let k = i + 1; k < n; k++) s -= l[k * n + i]! * x[k]!;
-    x[i] = s / l[i * n + i]!;
-  }
-  return x;
+  const m = Float64Array.from(a);
+  for (let i = 0; i < n; i++) m[i * n + i] = m[i * n + i]! + ridge;
+  return choleskySolve(m, b, n);
 }

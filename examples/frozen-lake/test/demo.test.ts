@@ -9,11 +9,12 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '@bomrl/trainer';
+import type { DemoResults } from '../src/lib/results';
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 test('every config validates against the trainer schema', () => {
-  const walk = (d) =>
+  const walk = (d: string): string[] =>
     fs
       .readdirSync(d, { withFileTypes: true })
       .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
@@ -29,10 +30,17 @@ test('demo (tiny) writes results.json, plots and report', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bomrl-demo-'));
   execFileSync(
     process.execPath,
-    [path.join(dir, 'src/demo.mjs'), '--out', out, '--iterations', '2', '--tasks', '2', '--quiet'],
+    [
+      '--import',
+      import.meta.resolve('tsx'),
+      path.join(dir, 'src/demo.ts'),
+      ...['--out', out, '--iterations', '2', '--tasks', '2', '--quiet'],
+    ],
     { stdio: 'pipe' },
   );
-  const results = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+  const results = JSON.parse(
+    fs.readFileSync(path.join(out, 'results.json'), 'utf8'),
+  ) as DemoResults;
   const ids = results.methods.map((m) => m.id);
   for (const id of ['bomrl-alg1', 'maml', 'pg-from-bomrl-prior', 'random-init'])
     assert.ok(ids.includes(id), id);
@@ -48,7 +56,9 @@ test('demo (tiny) writes results.json, plots and report', () => {
   }
   // same prior, same round 0
   const byId = Object.fromEntries(results.methods.map((m) => [m.id, m]));
-  assert.equal(byId['bomrl-alg1'].rounds[0].mean, byId['pg-from-bomrl-prior'].rounds[0].mean);
+  assert.equal(byId['bomrl-alg1']?.rounds[0]?.mean, byId['pg-from-bomrl-prior']?.rounds[0]?.mean);
+  // the paper's maps ship with the example: their task variance is in the theory check
+  assert.ok(results.theory.families.some((f) => f.source.endsWith('data/paper-maps.json')));
   assert.ok(results.theory.families.some((f) => f.variance === 'high' && f.taskVariance > 0));
   for (const f of ['adaptation.svg', 'optimality-gap.svg', 'training.svg']) {
     assert.match(fs.readFileSync(path.join(out, f), 'utf8'), /^<svg/);

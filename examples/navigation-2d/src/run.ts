@@ -1,17 +1,24 @@
-#!/usr/bin/env node
 /**
  * 2D navigation: meta-train BO-MRL and MAML-TRPO (sampled mode) with @bomrl/trainer, meta-test
  * each on held-out goals, print the table and write runs/<out>/<config>/{results.json, report}.
  *
  * `pnpm start` runs a SHORT version (few iterations, small batches: a smoke run that finishes in
  * about a minute); `--full` uses the configs as written (the standard settings).
- * Usage: node src/run.mjs [--full] [--out dir] [--set key=value ...] [configs...]
+ * Usage: tsx src/run.ts [--full] [--out dir] [--set key=value ...] [configs...]
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { availableMethods, loadConfigFile, metaTest, report, train } from '@bomrl/trainer';
+import {
+  availableMethods,
+  loadConfigFile,
+  type MeanStderr,
+  type MetaTestResults,
+  metaTest,
+  report,
+  train,
+} from '@bomrl/trainer';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const exampleDir = path.resolve(here, '..');
@@ -39,7 +46,7 @@ const files = positionals.length
       .filter((f) => f.endsWith('.yaml'))
       .map((f) => path.join(exampleDir, 'configs', f));
 const available = new Set(availableMethods());
-const rows = [];
+const rows: { name: string; results: MetaTestResults; seconds: number }[] = [];
 for (const file of files) {
   const config = loadConfigFile(file, [...(args.full ? [] : SHORT), ...args.set]);
   const key = `${config.method.kind}/${config.mode}`;
@@ -56,7 +63,7 @@ for (const file of files) {
     out,
     onProgress: ({ done, total, metrics }) =>
       console.log(
-        `[${config.name}] it ${done}/${total}: post ${metrics.objective.toFixed(3)}, pre ${metrics.preAdaptationReturn.toFixed(3)}`,
+        `[${config.name}] it ${done}/${total}: post ${Number(metrics.objective).toFixed(3)}, pre ${Number(metrics.preAdaptationReturn).toFixed(3)}`,
       ),
   });
   const results = await metaTest(out, {
@@ -66,9 +73,9 @@ for (const file of files) {
   report(out);
   rows.push({ name: config.name, results, seconds: (performance.now() - t0) / 1000 });
 }
-const f = (s) => `${s.mean.toFixed(2)} ± ${s.stderr.toFixed(2)}`;
+const f = (s: MeanStderr) => `${s.mean.toFixed(2)} ± ${s.stderr.toFixed(2)}`;
 if (rows.length) {
-  const K = rows[0].results.rounds.length;
+  const K = rows[0]?.results.rounds.length ?? 0;
   console.log(
     `\n| run | ${Array.from({ length: K }, (_, k) => `return, round ${k}`).join(' | ')} | seconds |`,
   );
@@ -79,6 +86,6 @@ if (rows.length) {
     );
   }
   console.log(
-    `\n(undiscounted episode return on ${rows[0].results.tasks} held-out goals, mean ± s.e.; ${args.full ? 'full settings' : 'SHORT run: not a result, use --full'})`,
+    `\n(undiscounted episode return on ${rows[0]?.results.tasks} held-out goals, mean ± s.e.; ${args.full ? 'full settings' : 'SHORT run: not a result, use --full'})`,
   );
 }

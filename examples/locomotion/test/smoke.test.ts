@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { isAvailable, loadLocomotionConfig, runConfig, SMOKE } from '../src/run-config.mjs';
+import { isAvailable, loadLocomotionConfig, runConfig, SMOKE } from '../src/run-config';
 
 const configs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../configs');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bomrl-locomotion-'));
@@ -16,6 +16,7 @@ test('every config holds the paper settings and validates', () => {
     const c = loadLocomotionConfig(path.join(configs, file));
     assert.equal(c.env.horizon, 200);
     assert.equal(c.env.gamma, 0.995);
+    assert.ok(c.policy.kind === 'gaussian-mlp', file);
     assert.deepEqual(c.policy.hidden, [128, 128]);
     assert.equal(c.policy.logStdInit, -0.7);
     assert.equal(c.sampler.episodesPerTask, 20);
@@ -38,8 +39,8 @@ for (const family of ['half-cheetah-vel', 'half-cheetah-dir', 'ant-vel', 'ant-di
       const r = await runConfig(config, path.join(tmp, config.name), { rounds: 1, tasks: 1 });
       assert.equal(r.run.status, 'completed');
       assert.equal(r.metrics.length, 1);
-      assert.ok(Number.isFinite(r.metrics[0].objective));
-      assert.ok(Number.isFinite(r.metrics[0].preAdaptationReturn));
+      assert.ok(Number.isFinite(r.metrics[0]?.objective));
+      assert.ok(Number.isFinite(r.metrics[0]?.preAdaptationReturn));
       assert.equal(r.results.rounds.length, 2);
       for (const round of r.results.rounds) assert.ok(Number.isFinite(round.return.mean));
       assert.ok(fs.existsSync(path.join(tmp, config.name, 'checkpoints', 'latest.json')));

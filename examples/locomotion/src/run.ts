@@ -1,15 +1,14 @@
-#!/usr/bin/env node
 /**
  * Locomotion (HalfCheetahVel/Dir, AntVel/Dir): BO-MRL and MAML-TRPO with the paper's settings
  * (configs/). `pnpm start` runs the SMOKE version (1 meta-iteration, tiny sizes) of every
  * config; `--full` runs the configs as written (500 meta-iterations: hours per run).
- * Usage: node src/run.mjs [--full] [--out dir] [--set key=value ...] [configs...]
+ * Usage: tsx src/run.ts [--full] [--out dir] [--set key=value ...] [configs...]
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { isAvailable, loadLocomotionConfig, runConfig, SMOKE } from './run-config.mjs';
+import { isAvailable, loadLocomotionConfig, runConfig, SMOKE } from './run-config';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const exampleDir = path.resolve(here, '..');
@@ -42,6 +41,7 @@ for (const file of files) {
     log: console.log,
   });
   const last = r.results.rounds.at(-1);
+  if (!last) throw new Error(`${config.name}: the meta-test returned no rounds`);
   console.log(
     `${config.name}: ${r.metrics.length} iteration(s) in ${r.seconds.toFixed(1)} s; held-out return after ${last.round} round(s) ${last.return.mean.toFixed(2)}${args.full ? '' : ' (SMOKE run: not a result)'}`,
   );

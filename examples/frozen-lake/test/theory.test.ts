@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FrozenLake } from '@bomrl/envs';
-import { maxEntropyOptimalPolicy, taskVariance, varianceObjective } from '../src/lib/theory.mjs';
+import { paperTasks } from '../src/lib/tasks';
+import { maxEntropyOptimalPolicy, taskVariance, varianceObjective } from '../src/lib/theory';
 
 const family = FrozenLake.family({ variance: 'high' });
-const model = (map) => family.make({ kind: 'frozen-lake', variance: 'high', map, slip: 0 }).model();
+const model = (map: readonly string[]) =>
+  family.make({ kind: 'frozen-lake', variance: 'high', map, slip: 0 }).model();
 const OPEN = ['SFFF', 'FFFF', 'FFFF', 'FFFG'];
 
 test('the max-entropy optimal policy splits ties: Right and Down at the start of an open map', () => {
@@ -32,4 +34,21 @@ test('task variance: the closed form is the minimum over theta, and the numeric 
     assert.ok(varianceObjective(v.terms, theta, 4) > v.variance);
   }
   assert.ok(varianceObjective(v.terms, new Float64Array(64), 4) > v.variance);
+});
+
+test("the paper's maps ship with the example: 10 high- and 20 low-variance 4x4 maps", () => {
+  const high = paperTasks('high');
+  const low = paperTasks('low');
+  assert.equal(high.length, 10);
+  assert.equal(low.length, 20);
+  for (const task of [...high, ...low]) {
+    assert.deepEqual(
+      task.map.map((row) => row.length),
+      [4, 4, 4, 4],
+    );
+    assert.equal(task.map[0]?.[0], 'S');
+    assert.equal(task.map[3]?.[3], 'G');
+    // every map is a valid task of its family (a path from start to goal, known cells)
+    FrozenLake.family({ variance: task.variance }).validateTask(task);
+  }
 });

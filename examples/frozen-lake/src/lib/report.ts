@@ -1,10 +1,18 @@
-/** The demo's results table (text and Markdown) and report.md, all from results.json. */
+/** The demo's results table (Markdown) and report.md, all from results.json. */
+import type { DemoResults } from './results';
 
-const f3 = (x) => (Number.isFinite(x) ? x.toFixed(3) : '-');
+/** A table: header cells and rows of cells. */
+export interface Table {
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+}
+
+const f3 = (x: number | undefined): string =>
+  x !== undefined && Number.isFinite(x) ? x.toFixed(3) : '-';
 
 /** Rows: method x adaptation round, "mean ± s.e." of exact J, then the gap after each round. */
-export function resultsTable(results) {
-  const rounds = results.methods[0].rounds.map((r) => r.round);
+export function resultsTable(results: DemoResults): Table {
+  const rounds = (results.methods[0]?.rounds ?? []).map((r) => r.round);
   const header = [
     'method (prior → adaptation)',
     ...rounds.map((k) => `J, round ${k}`),
@@ -18,15 +26,15 @@ export function resultsTable(results) {
   return { header, rows };
 }
 
-export function markdownTable({ header, rows }) {
-  const line = (cells) => `| ${cells.join(' | ')} |`;
+export function markdownTable({ header, rows }: Table): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-export function renderReport(results, plots) {
+export function renderReport(results: DemoResults, plots: readonly string[]): string {
   const s = results.settings;
   const th = results.theory;
-  const jStar = results.methods[0].rounds[0].optimalReturn;
+  const jStar = results.methods[0]?.rounds[0]?.optimalReturn;
   const lines = [
     '# bomrl demo: Frozen Lake, BO-MRL vs MAML (exact mode)',
     '',
@@ -40,7 +48,7 @@ export function renderReport(results, plots) {
       (r) =>
         `- ${r.id} (\`${r.config}\`): method ${JSON.stringify(r.method)}; meta-optimizer ${r.meta.optimizer} lr ${r.meta.lr}, ${r.meta.iterations} iterations x ${r.meta.tasksPerBatch} tasks per batch; seed ${r.seed}.`,
     ),
-    `- Meta-test: adaptation rounds 0..${s.metaTest.rounds - 0}; each round adapts from the previous round's policy with that policy's exact quantities. Mean ± standard error over held-out maps; gap = J*_tau - J_tau with J* by finite-horizon value iteration (mean J* = ${f3(jStar)}). results.json also holds sampled-episode returns (${s.metaTest.episodesPerTaskSampled} episodes per map and round).`,
+    `- Meta-test: adaptation rounds 0..${s.metaTest.rounds}; each round adapts from the previous round's policy with that policy's exact quantities. Mean ± standard error over held-out maps; gap = J*_tau - J_tau with J* by finite-horizon value iteration (mean J* = ${f3(jStar)}). results.json also holds sampled-episode returns (${s.metaTest.episodesPerTaskSampled} episodes per map and round).`,
     '',
     '## Results (exact J on held-out maps)',
     '',
@@ -54,7 +62,7 @@ export function renderReport(results, plots) {
     '',
     ...plots.map((p) => `![${p}](${p})`),
     '',
-    '## Theory check (ALGORITHM.md section 6)',
+    '## Theory check',
     '',
     `Reading of the task variance: ${th.reading}`,
     '',
@@ -74,7 +82,7 @@ export function renderReport(results, plots) {
     'Measured optimality gaps beside it:',
     '',
     ...th.measuredGap.heldOutAfterOneRound.map(
-      (g) => `- ${g.id}, held-out maps, after one round: ${f3(g.gap.mean)} ± ${f3(g.gap.stderr)}`,
+      (g) => `- ${g.id}, held-out maps, after one round: ${f3(g.gap?.mean)} ± ${f3(g.gap?.stderr)}`,
     ),
     ...th.measuredGap.trainingAverage.map(
       (g) =>
