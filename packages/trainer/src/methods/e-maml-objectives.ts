@@ -21,9 +21,7 @@ import type { Episode } from '../sampling/sampler';
  * over each task's steps.
  */
 export function explorationCoefficients(postEpisodes: readonly (readonly Episode[])[]): number[] {
-  const counts = postEpisodes.map((episodes) =>
-    episodes.reduce((n, e) => n + e.rewards.length, 0),
-  );
+  const counts = postEpisodes.map((episodes) => episodes.reduce((n, e) => n + e.rewards.length, 0));
   const all = new Float64Array(counts.reduce((a, b) => a + b, 0));
   let offset = 0;
   for (const episodes of postEpisodes) {

@@ -77,7 +77,12 @@ export function createEmamlSampledMethod(options: EmamlSampledOptions): MetaMeth
     const thetas: Tensor1D[] = [];
     try {
       const preEpisodes = await sampler.sample(
-        tasks.map((task, i) => ({ task, params: phiTensor, episodes: N, seed: subSeed(seed, i, 0) })),
+        tasks.map((task, i) => ({
+          task,
+          params: phiTensor,
+          episodes: N,
+          seed: subSeed(seed, i, 0),
+        })),
       );
       for (const e of preEpisodes) {
         const b = buildBatch(policy, e, options.advantages);
@@ -85,7 +90,12 @@ export function createEmamlSampledMethod(options: EmamlSampledOptions): MetaMeth
         thetas.push(policyGradientStep(phiTensor, b.data, alpha));
       }
       const postEpisodes = await sampler.sample(
-        tasks.map((task, i) => ({ task, params: thetas[i]!, episodes: N, seed: subSeed(seed, i, 1) })),
+        tasks.map((task, i) => ({
+          task,
+          params: thetas[i]!,
+          episodes: N,
+          seed: subSeed(seed, i, 1),
+        })),
       );
       const coefficients = explorationCoefficients(postEpisodes);
       return postEpisodes.map((e, i) => {

@@ -39,7 +39,12 @@ export function lvcObjective(policy: Policy, batch: RecordedBatch): (p: Tensor1D
 }
 
 /** ProMP's inner step theta' = p + alpha grad J_LVC(p); differentiable in p (to second order). */
-export function lvcStep(policy: Policy, p: Tensor1D, batch: RecordedBatch, alpha: number): Tensor1D {
+export function lvcStep(
+  policy: Policy,
+  p: Tensor1D,
+  batch: RecordedBatch,
+  alpha: number,
+): Tensor1D {
   const J = lvcObjective(policy, batch);
   return tf.tidy(() => tf.add(p, tf.mul(alpha, gradient(J, p))) as Tensor1D);
 }
@@ -104,7 +109,11 @@ export function prompTaskObjective(
 }
 
 /** Mean over tasks of the inner KL(pi_phi_old || pi_p) on the pre-update states. */
-export function meanInnerKl(policy: Policy, p: Tensor1D, data: readonly PrompTaskBatches[]): Scalar {
+export function meanInnerKl(
+  policy: Policy,
+  p: Tensor1D,
+  data: readonly PrompTaskBatches[],
+): Scalar {
   return tf.tidy(
     () =>
       tf.div(

@@ -115,7 +115,12 @@ export function createPrompSampledMethod(options: PrompSampledOptions): MetaMeth
     const thetas: Tensor1D[] = [];
     try {
       const preEpisodes = await sampler.sample(
-        tasks.map((task, i) => ({ task, params: phiTensor, episodes: N, seed: subSeed(seed, i, 0) })),
+        tasks.map((task, i) => ({
+          task,
+          params: phiTensor,
+          episodes: N,
+          seed: subSeed(seed, i, 0),
+        })),
       );
       for (const e of preEpisodes) {
         const pre = recordedBatch(policy, phiTensor, e, options.advantages);
@@ -123,7 +128,12 @@ export function createPrompSampledMethod(options: PrompSampledOptions): MetaMeth
         thetas.push(lvcStep(policy, phiTensor, pre, alpha));
       }
       const postEpisodes = await sampler.sample(
-        tasks.map((task, i) => ({ task, params: thetas[i]!, episodes: N, seed: subSeed(seed, i, 1) })),
+        tasks.map((task, i) => ({
+          task,
+          params: thetas[i]!,
+          episodes: N,
+          seed: subSeed(seed, i, 1),
+        })),
       );
       return postEpisodes.map(
         (e, i): TaskData => ({
@@ -196,9 +206,7 @@ export function createPrompSampledMethod(options: PrompSampledOptions): MetaMeth
           ]);
           const b = recordedBatch(policy, params, episodes!, options.advantages);
           try {
-            out.push(
-              scoped(() => Float64Array.from(lvcStep(policy, params, b, alpha).dataSync())),
-            );
+            out.push(scoped(() => Float64Array.from(lvcStep(policy, params, b, alpha).dataSync())));
           } finally {
             b.dispose();
           }
