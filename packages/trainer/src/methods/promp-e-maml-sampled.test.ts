@@ -121,7 +121,7 @@ describe('createEmamlSampledMethod (3x3 Frozen Lake, tabular softmax)', () => {
       meta: { optimizer: 'trpo', maxKl: 0.01 },
     });
     const updater = createMetaUpdater(config.meta, method.name);
-    let current = phi;
+    let current: Float64Array = phi;
     const run = async (it: number) => {
       const r = await method.step({ phi: current, tasks, iteration: it, seed: it });
       try {
@@ -168,7 +168,7 @@ describe('createPrompSampledMethod (3x3 Frozen Lake, tabular softmax)', () => {
     warm.sameBatch!.dispose();
 
     const updater = createMetaUpdater(config.meta, method.name);
-    let current = phi;
+    let current: Float64Array = phi;
     const calls: number[] = [];
     const before = tf.memory().numTensors;
     for (let it = 1; it < 4; it++) {
