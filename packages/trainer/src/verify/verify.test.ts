@@ -13,5 +13,5 @@ describe('verify (one map per family: the full command uses three)', () => {
     expect(report.estimators.map((c) => c.pass)).toEqual([true, true, true]);
     expect(report.pass).toBe(true);
     expect(formatVerifyTable(report).split('\n')).toHaveLength(13 + 6);
-  });
+  }, 900_000); // heavy (ten exact hypergradients with finite differences, 60000 sampled estimates)
 });
