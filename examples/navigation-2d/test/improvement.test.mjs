@@ -21,7 +21,9 @@ const configs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../c
 const MARGIN = { promp: NaN, 'e-maml': NaN };
 
 for (const name of ['promp', 'e-maml']) {
-  test(`${name} improves the post-update return on 2D navigation (seed 0)`, { timeout: 1_800_000 }, async () => {
+  test(`${name} improves the post-update return on 2D navigation (seed 0)`, {
+    timeout: 1_800_000,
+  }, async () => {
     const config = loadConfigFile(path.join(configs, `${name}.yaml`), [
       ...IMPROVEMENT_RUN.overrides,
       'seed=0',
