@@ -13,6 +13,8 @@ export const IMPROVEMENT_RUN = {
     'sampler.episodesPerTask=10',
     'env.horizon=20',
     'policy.hidden=[16,16]',
+    // pinned: 'auto' would pick a native backend where one is installed, with other rounding
+    'backend=wasm',
   ],
   /** Iterations averaged at each end of the curve. */
   window: 5,
