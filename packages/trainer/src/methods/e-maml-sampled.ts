@@ -140,7 +140,7 @@ export function createEmamlSampledMethod(options: EmamlSampledOptions): MetaMeth
           diagnostics: {
             postReturnUndiscounted: mean((d) => d.post.returns.undiscounted),
             preReturnUndiscounted: mean((d) => d.inner[0]!.returns.undiscounted),
-            meanExplorationCoefficient: mean((d) => d.exploration),
+            meanAbsExplorationCoefficient: mean((d) => Math.abs(d.exploration)),
           },
           trustRegion: sampledTrustRegion(input.phi, data, policy, metaSurrogate, disposeData),
         };
