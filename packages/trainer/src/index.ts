@@ -33,6 +33,8 @@ export {
   train,
 } from './loop/train';
 export { type BomrlExactOptions, createBomrlExactMethod } from './methods/bomrl-exact';
+export { explorationCoefficients, explorationTerm } from './methods/e-maml-objectives';
+export { createEmamlSampledMethod, type EmamlSampledOptions } from './methods/e-maml-sampled';
 export {
   createMamlExactMethod,
   createMamlSampledMethod,
@@ -52,8 +54,20 @@ export type {
   MetaMethod,
   MetaStepInput,
   MetaStepResult,
+  SameBatchSteps,
   TrustRegionPieces,
 } from './methods/method';
+export {
+  adaptKlCoef,
+  clippedObjective,
+  lvcObjective,
+  lvcStep,
+  type PrompObjectiveSettings,
+  type PrompTaskBatches,
+  prompTaskObjective,
+  type RecordedBatch,
+} from './methods/promp-objectives';
+export { createPrompSampledMethod, type PrompSampledOptions } from './methods/promp-sampled';
 export { availableMethods, createMethod, type MethodContext } from './methods/registry';
 export {
   FirstOrderOptimizer,

@@ -17,6 +17,7 @@ export {
   finiteHorizonTerms64,
   solveFiniteHorizon64,
 } from '../rl/testing/finite-horizon-reference';
+export { enumerateEpisodes, frozenLakeTask } from '../rl/testing/fixtures';
 export {
   constrainedHypergradient64,
   iftHypergradient64,

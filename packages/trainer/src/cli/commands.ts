@@ -33,6 +33,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       '(every checkpointEvery iterations and on Ctrl-C), run.json and, when finished, policy.json.',
       'Ctrl-C finishes the current iteration, writes a checkpoint and exits with code 130;',
       'a second Ctrl-C exits at once (the last checkpoint stays valid).',
+      'Methods (method.kind / mode): bomrl exact|sampled, maml exact|sampled, promp sampled',
+      '(ProMP: LVC inner step, PPO-clip outer, 5 Adam steps per batch), e-maml sampled',
+      '(E-MAML-TRPO: MAML plus the exploration term; meta.optimizer trpo).',
     ],
     options: {
       out: {
@@ -114,7 +117,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'verify',
     args: '',
     summary: 'check exact-mode meta-gradients against float64 finite differences',
-    details: ['Exits 0 when every case is within tolerance, 1 otherwise.'],
+    details: [
+      'Also checks the sampled estimators of ProMP (LVC inner gradient and Hessian) and E-MAML',
+      '(exploration term) on a tabular task with every trajectory enumerated.',
+      'Exits 0 when every case is within tolerance, 1 otherwise.',
+    ],
     options: {
       json: { type: 'boolean', description: 'print the report as JSON instead of a table' },
       tasks: {

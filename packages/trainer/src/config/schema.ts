@@ -90,6 +90,27 @@ export const methodSchema = z.discriminatedUnion('kind', [
     innerSteps: z.int().positive().default(1),
     order: z.enum(['first', 'second']).default('second'),
   }),
+  z.strictObject({
+    /** ProMP (Rothfuss et al. 2019): LVC inner step, PPO-clip outer objective, inner KL penalty. */
+    kind: z.literal('promp'),
+    /** Inner step size of the LVC policy-gradient step. */
+    alpha: z.number().positive().default(0.1),
+    /** Clip range eps of the outer objective min(r A, clip(r, 1 - eps, 1 + eps) A). */
+    clipEps: z.number().gt(0).lt(1).default(0.3),
+    /** eta: weight of the KL(pi_phi_old || pi_phi) penalty on the pre-update states. */
+    klCoef: z.number().nonnegative().default(5e-4),
+    /** Halve / double eta after each iteration when the KL is below / above klTarget (/ * 1.5). */
+    adaptiveKl: z.boolean().default(false),
+    klTarget: z.number().positive().default(0.01),
+    /** Meta-optimizer steps (meta.optimizer 'adam' or 'sgd') on each sampled batch. */
+    gradientSteps: z.int().positive().default(5),
+  }),
+  z.strictObject({
+    /** E-MAML (Stadie et al. 2018), E-MAML-TRPO form: MAML plus the exploration term. */
+    kind: z.literal('e-maml'),
+    /** Inner step size of the REINFORCE step (one inner step). */
+    alpha: z.number().positive().default(0.1),
+  }),
 ]);
 
 export const metaSchema = z

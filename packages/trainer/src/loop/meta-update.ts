@@ -19,7 +19,8 @@ export interface MetaUpdater {
 /**
  * The meta-optimizer of `config.meta`: Adam or SGD ascent on the meta-gradient, or the
  * TRPO-style natural-gradient step with a KL trust region built from the method's
- * `trustRegion` pieces (MAML-TRPO is MAML with this step).
+ * `trustRegion` pieces (MAML-TRPO is MAML with this step). A method that returns `sameBatch`
+ * (ProMP) gets several first-order steps on its one sampled batch.
  */
 export function createMetaUpdater(meta: Config['meta'], methodName: string): MetaUpdater {
   if (meta.optimizer === 'trpo') {
@@ -27,6 +28,7 @@ export function createMetaUpdater(meta: Config['meta'], methodName: string): Met
       optimizer: null,
       update(phi, step) {
         const tr = step.trustRegion;
+        step.sameBatch?.dispose();
         if (!tr) {
           throw new Error(
             `meta.optimizer: 'trpo' needs trust-region pieces, which method '${methodName}' does not provide`,
@@ -55,6 +57,16 @@ export function createMetaUpdater(meta: Config['meta'], methodName: string): Met
   const optimizer = new FirstOrderOptimizer({ kind: meta.optimizer, lr: meta.lr });
   return {
     optimizer,
-    update: (phi, step) => ({ phi: optimizer.ascend(phi, step.gradient), metrics: {} }),
+    update: (phi, step) => {
+      const batch = step.sameBatch;
+      if (!batch) return { phi: optimizer.ascend(phi, step.gradient), metrics: {} };
+      try {
+        let next = optimizer.ascend(phi, step.gradient);
+        for (let k = 1; k < batch.steps; k++) next = optimizer.ascend(next, batch.gradientAt(next));
+        return { phi: next, metrics: { ...batch.finish(next) } };
+      } finally {
+        batch.dispose();
+      }
+    },
   };
 }

@@ -31,7 +31,7 @@ export function subSeed(seed: number, a: number, b: number): number {
 }
 
 /** One task's data of one meta-step: the inner batches (one per inner step) and the post batch. */
-interface TaskData {
+export interface TaskData {
   readonly inner: readonly TensorBatch[];
   readonly post: TensorBatch;
   /** log pi_theta(a|s) of the post-update data at collection time (ratio denominators). */
@@ -216,12 +216,12 @@ export function createMamlSampledMethod(options: MamlSampledOptions): MetaMethod
  * the surrogate re-runs the inner step(s) from the candidate on the same pre-update data and
  * evaluates the post-update importance-ratio objective on the same post-update data.
  */
-function sampledTrustRegion(
+export function sampledTrustRegion<D extends TaskData>(
   phiValues: Float64Array,
-  data: readonly TaskData[],
+  data: readonly D[],
   policy: Policy,
-  metaSurrogate: (p: Tensor1D, data: readonly TaskData[]) => Scalar,
-  disposeData: (data: readonly TaskData[]) => void,
+  metaSurrogate: (p: Tensor1D, data: readonly D[]) => Scalar,
+  disposeData: (data: readonly D[]) => void,
 ): TrustRegionPieces {
   const point = toTensor(phiValues);
   // A distinct tensor for pi_old: tfjs would otherwise differentiate through both arguments.

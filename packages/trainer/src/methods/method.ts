@@ -45,6 +45,24 @@ export interface MetaStepResult {
   readonly warnings?: readonly string[];
   /** Present when the method supports the trust-region meta-step. */
   readonly trustRegion?: TrustRegionPieces;
+  /** Present when the method takes several first-order steps on one sampled batch (ProMP). */
+  readonly sameBatch?: SameBatchSteps;
+}
+
+/**
+ * Several meta-optimizer steps on ONE sampled batch (ProMP's PPO-style epochs): the first step
+ * uses `gradient`, each further one the same surrogate's gradient at the current parameters.
+ * The meta-updater consumes it (calls `finish`, then `dispose`).
+ */
+export interface SameBatchSteps {
+  /** Optimizer steps on this batch in total (>= 1). */
+  readonly steps: number;
+  /** Gradient (ascent direction) of the batch's surrogate at other parameters. */
+  gradientAt(params: Float64Array): Float64Array;
+  /** Called with the final parameters; returns scalars for metrics.jsonl. */
+  finish(params: Float64Array): Readonly<Record<string, number>>;
+  /** Frees the batch. */
+  dispose(): void;
 }
 
 /** A meta-learning method the loop can train. */

@@ -5,9 +5,11 @@ import type { Sampler } from '../sampling/sampler';
 import type { TaskSetup } from '../setup/family';
 import { createBomrlExactMethod } from './bomrl-exact';
 import { createBomrlSampledMethod } from './bomrl-sampled';
+import { createEmamlSampledMethod } from './e-maml-sampled';
 import { createMamlExactMethod } from './maml-exact';
 import { createMamlSampledMethod } from './maml-sampled';
 import type { MetaMethod } from './method';
+import { createPrompSampledMethod } from './promp-sampled';
 
 /** Everything a method factory may use. The run owns (and closes) the sampler. */
 export interface MethodContext {
@@ -37,6 +39,15 @@ function exactPieces(ctx: MethodContext) {
     nStates: setup.obs.size,
     nActions: setup.action.size,
     initLogit: config.policy.initLogit,
+  };
+}
+
+/** How every sampled method turns episodes into advantages (config.sampler, env gamma). */
+function advantageSettings(ctx: MethodContext) {
+  return {
+    gamma: ctx.setup.gamma,
+    gaeLambda: ctx.config.sampler.gaeLambda,
+    normalize: ctx.config.sampler.normalizeAdvantages,
   };
 }
 
@@ -81,6 +92,31 @@ const FACTORIES: Record<string, MethodFactory> = {
         hypergradient: m.hypergradient,
       },
       ...(m.testLambda === undefined ? {} : { testLambda: m.testLambda }),
+    });
+  },
+  'promp/sampled': (ctx) => {
+    const m = ctx.config.method as Extract<Config['method'], { kind: 'promp' }>;
+    return createPrompSampledMethod({
+      policy: ctx.policy,
+      sampler: ctx.sampler,
+      alpha: m.alpha,
+      clipEps: m.clipEps,
+      klCoef: m.klCoef,
+      adaptiveKl: m.adaptiveKl,
+      klTarget: m.klTarget,
+      gradientSteps: m.gradientSteps,
+      episodesPerTask: ctx.config.sampler.episodesPerTask,
+      advantages: advantageSettings(ctx),
+    });
+  },
+  'e-maml/sampled': (ctx) => {
+    const m = ctx.config.method as Extract<Config['method'], { kind: 'e-maml' }>;
+    return createEmamlSampledMethod({
+      policy: ctx.policy,
+      sampler: ctx.sampler,
+      alpha: m.alpha,
+      episodesPerTask: ctx.config.sampler.episodesPerTask,
+      advantages: advantageSettings(ctx),
     });
   },
   'bomrl/sampled': (ctx) =>

@@ -16,6 +16,7 @@ import {
   mamlHypergradient64,
   type ReferenceOperator,
 } from '@bomrl/meta-gradient/testing';
+import { ESTIMATOR_TOLERANCE, type EstimatorCase, runEstimatorChecks } from './promp-cases';
 
 /** Acceptance bounds: tfjs float32 vs float64 finite differences, and the float64 IFT vs FD. */
 export const VERIFY_TOLERANCE = { tfjs: 1e-3, float64: 1e-5 } as const;
@@ -41,6 +42,9 @@ export interface VerifyReport {
   readonly tasksPerFamily: number;
   readonly seed: number;
   readonly cases: readonly VerifyCase[];
+  /** ProMP's and E-MAML's sampled estimators against the quantities they estimate. */
+  readonly estimators: readonly EstimatorCase[];
+  readonly estimatorTolerance: typeof ESTIMATOR_TOLERANCE;
   readonly pass: boolean;
   readonly seconds: number;
 }
@@ -111,7 +115,8 @@ function mean(parts: readonly Float64Array[]): Float64Array {
  * Checks every exact-mode meta-gradient of the library (tfjs, float32) against central finite
  * differences of the exact meta-objective F(phi) = mean_tau J_tau(theta'_tau(phi)) computed in
  * float64 with theta' solved to ||grad|| < 1e-12, on random Frozen Lake maps of both families
- * and a random phi. Also reports the float64 reference's own implicit-gradient error.
+ * and a random phi. Also reports the float64 reference's own implicit-gradient error, and runs
+ * the ProMP / E-MAML estimator checks ({@link runEstimatorChecks}).
  */
 export function runVerify(options: VerifyOptions = {}): VerifyReport {
   const started = Date.now();
@@ -155,12 +160,15 @@ export function runVerify(options: VerifyOptions = {}): VerifyReport {
       tensors.forEach(disposeTabular);
     }
   }
+  const estimators = runEstimatorChecks({ seed });
   return {
     tolerance: VERIFY_TOLERANCE,
     tasksPerFamily: tasks,
     seed,
     cases,
-    pass: cases.every((c) => c.pass),
+    estimators,
+    estimatorTolerance: ESTIMATOR_TOLERANCE,
+    pass: cases.every((c) => c.pass) && estimators.every((c) => c.pass),
     seconds: (Date.now() - started) / 1000,
   };
 }
@@ -174,6 +182,13 @@ export function formatVerifyTable(report: VerifyReport): string {
     ...report.cases.map(
       (c) =>
         `| ${c.family} | ${c.operator} | ${e(c.tfjsRelativeError)} | ${e(c.float64RelativeError)} | ${e(c.ignoreDataRelativeError)} | ${c.pass ? 'yes' : 'NO'} |`,
+    ),
+    '',
+    `| estimator | exact E vs truth (<= ${report.estimatorTolerance.exact}) | tfjs exact E vs truth (<= ${report.estimatorTolerance.tfjs}) | sampled mean vs truth, SE (<= ${report.estimatorTolerance.standardErrors}) | pass |`,
+    '| --- | --- | --- | --- | --- |',
+    ...report.estimators.map(
+      (c) =>
+        `| ${c.estimator} | ${e(c.exactRelativeError)} | ${e(c.tfjsRelativeError)} | ${c.standardErrors.toFixed(2)} (${c.samples} samples) | ${c.pass ? 'yes' : 'NO'} |`,
     ),
   ];
   return `${lines.join('\n')}\n`;

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Episode } from '../advantages/episode';
 
 /**
- * Test fixtures of the RL meta-gradients (never exported).
+ * Test fixtures of the RL meta-gradients (exported only from the `testing` subpath).
  */
 
 /** A Frozen Lake task family, one of its tasks and the task's exact model (test fixture). */
