@@ -53,7 +53,7 @@ describe('bomrl --help', () => {
       expect(await runCli([name, '--help'], c.io)).toBe(0);
       const spec = COMMANDS.find((s) => s.name === name)!;
       expect(c.out()).toContain(`Usage: bomrl ${name}`);
-      const listed = [...c.out().matchAll(/--([a-z]+)/g)].map((m) => m[1]);
+      const listed = [...c.out().matchAll(/--([a-z][a-z-]*)/g)].map((m) => m[1]);
       expect(new Set(listed)).toEqual(new Set(Object.keys(spec.options)));
       // and an option that is not listed is rejected with the usage
       const bad = capture();
