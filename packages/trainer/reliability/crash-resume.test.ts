@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   bomrl,
   mulberry32,
+  NAV,
   read,
   referenceRun,
   sleep,
@@ -106,11 +107,20 @@ describe('signals', () => {
     expect(read(out, 'metrics.jsonl')).toBe(reference);
   }, 300_000);
 
-  it('a second Ctrl-C saves the last completed iteration and exits 130', async () => {
+  it('a second Ctrl-C during an iteration saves the last completed one and exits 130', async () => {
+    // sampled 2D navigation: iterations long enough that both signals land inside one, and the
+    // sampler yields between tasks so each signal is handled during the iteration
+    const nav = writeConfig(tmp, 'nav.json', NAV);
+    const navReference = await referenceRun(path.join(tmp, 'nav-ref'), nav);
     const out = path.join(tmp, 'double-sigint');
-    const p = start(['train', config, '--out', out]);
-    await until(() => /^train /m.test(p.stdout()), 5);
+    const p = start(['train', nav, '--out', out]);
+    // the progress line is printed between iterations; a moment later the next one is running
+    await until(() => /^train 1\//m.test(p.stdout()), 5);
+    await sleep(300);
     p.child.kill('SIGINT');
+    // the first is acknowledged before the iteration ends (signals of one kind do not queue,
+    // so the second is sent after the acknowledgement)
+    await until(() => /SIGINT: stopping after this iteration/.test(p.stderr()), 5);
     p.child.kill('SIGINT');
     const r = await p.done;
     expect(r.code).toBe(130);
@@ -119,9 +129,9 @@ describe('signals', () => {
     expect(ckpt.iteration).toBe(read(out, 'metrics.jsonl').trim().split('\n').length);
     expect(JSON.parse(read(out, 'run.json')).status).toBe('interrupted');
     expect(fs.existsSync(path.join(out, '.bomrl-lock'))).toBe(false);
-    const again = await bomrl(['train', config, '--out', out, '--resume']);
+    const again = await bomrl(['train', nav, '--out', out, '--resume']);
     expect(again.code, again.stderr).toBe(0);
-    expect(read(out, 'metrics.jsonl')).toBe(reference);
+    expect(read(out, 'metrics.jsonl')).toBe(navReference);
   }, 300_000);
 });
 

@@ -81,6 +81,20 @@ export const TINY = {
   checkpointEvery: 5,
 };
 
+/** A small sampled run (2D navigation, Gaussian MLP): iterations of a second or more. */
+export const NAV = {
+  name: 'nav',
+  env: { family: 'navigation-2d', horizon: 100, tasks: { count: 10, seed: 3 } },
+  policy: { kind: 'gaussian-mlp', hidden: [16] },
+  method: { kind: 'maml', alpha: 0.1 },
+  mode: 'sampled',
+  meta: { optimizer: 'adam', lr: 0.01, iterations: 4, tasksPerBatch: 6 },
+  sampler: { episodesPerTask: 20 },
+  metaTest: { rounds: 1 },
+  backend: 'cpu',
+  checkpointEvery: 2,
+};
+
 /** Writes a config file and returns its path. */
 export function writeConfig(dir: string, name: string, config: unknown): string {
   const file = path.join(dir, name);
@@ -93,6 +107,7 @@ export const read = (dir: string, file: string) => fs.readFileSync(path.join(dir
 /** A reference: the config trained without interruption; returns its metrics.jsonl. */
 export async function referenceRun(dir: string, config: string): Promise<string> {
   const out = path.join(dir, 'reference');
+  fs.mkdirSync(dir, { recursive: true });
   const r = await bomrl(['train', config, '--out', out]);
   if (r.code !== 0) throw new Error(`reference run failed: ${r.stderr}`);
   return read(out, 'metrics.jsonl');
