@@ -15,7 +15,10 @@ const at = (path: string, value: unknown) => {
   const c = base();
   const keys = path.split('.');
   let node = c;
-  for (const k of keys.slice(0, -1)) node = (node[k] ??= {}) as Json;
+  for (const k of keys.slice(0, -1)) {
+    node[k] ??= {};
+    node = node[k] as Json;
+  }
   if (value === undefined) delete node[keys.at(-1)!];
   else node[keys.at(-1)!] = value;
   return c;
