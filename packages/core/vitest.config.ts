@@ -16,6 +16,6 @@ export default defineConfig({
     // as the published build bundles them. The CJS entry itself stays a plain Node require.
     server: { deps: { inline: [/@tensorflow[\\/]tfjs-core[\\/]dist[\\/](?!tf-core\.node\.js)/] } },
     setupFiles: ['./src/test-setup.ts'],
-    testTimeout: 60_000,
+    testTimeout: 120_000,
   },
 });

@@ -20,6 +20,6 @@ export default defineConfig({
   test: {
     server: { deps: { inline: [/@tensorflow[\\/]tfjs-core[\\/]dist[\\/](?!tf-core\.node\.js)/] } },
     setupFiles: ['./src/testing/setup.ts'],
-    testTimeout: 60_000,
+    testTimeout: 120_000,
   },
 });

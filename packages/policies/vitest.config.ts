@@ -41,6 +41,6 @@ export default defineConfig({
   },
   test: {
     setupFiles: ['./src/test-setup.ts'],
-    testTimeout: 60_000,
+    testTimeout: 120_000,
   },
 });

@@ -7,6 +7,7 @@
  */
 export * from './advantages/index';
 export { type CliIO, runCli } from './cli/main';
+export { configJsonSchema } from './config/json-schema';
 export {
   applyOverrides,
   ConfigError,
@@ -53,6 +54,7 @@ export {
   visitationAndAdvantage,
 } from './exact/tabular-tf';
 export { type Checkpoint, readCheckpoint } from './loop/checkpoint';
+export { NumericFailure } from './loop/numeric-guard';
 export { iterationSeed, pickTasks } from './loop/seeds';
 export {
   type RunInfo,
@@ -104,6 +106,7 @@ export {
 } from './report/svg-chart';
 export { writeFileAtomic, writeJsonAtomic } from './run/atomic-file';
 export { type MetricsRecord, RUN_FILES, RunDirectory } from './run/run-directory';
+export { RunDirectoryError } from './run/run-errors';
 export { InProcessSampler } from './sampling/in-process-sampler';
 export type { Episode, SampleRequest, Sampler } from './sampling/sampler';
 export {
