@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import { selectBackend } from '@bomrl/core';
 import { evaluatePolicy, valueIteration } from '@bomrl/envs/tabular';
 import * as tf from '@tensorflow/tfjs-core';
-import { resolveConfig } from '../config/load';
 import { softmaxTable } from '../exact/float64-reference';
 import { readCheckpoint } from '../loop/checkpoint';
+import { readStoredConfig } from '../loop/resume';
 import { iterationSeed } from '../loop/seeds';
 import type { RunInfo } from '../loop/train';
 import { episodeReturns } from '../methods/maml-batch';
@@ -148,7 +148,7 @@ export async function metaTest(
   options: MetaTestOptions = {},
 ): Promise<MetaTestResults> {
   const dir = new RunDirectory(typeof run === 'string' ? run : run.dir);
-  const config = resolveConfig(dir.readJson(RUN_FILES.config));
+  const config = readStoredConfig(dir);
   const info = fs.existsSync(dir.file(RUN_FILES.info))
     ? dir.readJson<RunInfo>(RUN_FILES.info)
     : undefined;

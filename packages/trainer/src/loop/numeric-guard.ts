@@ -87,11 +87,20 @@ export function numericSuspects(config: Config): Suspect[] {
 }
 
 /** Builds the failure for `problem` at `iteration`, naming the most likely fields. */
-export function numericFailure(config: Config, iteration: number, problem: string): NumericFailure {
+export function numericFailure(
+  config: Config,
+  iteration: number,
+  problem: string,
+  /** True when the starting parameters themselves are bad (no checkpoint exists yet). */
+  initial = false,
+): NumericFailure {
   const suspects = numericSuspects(config);
   const flagged = suspects.filter((x) => x.score > 0.01);
   const named = (flagged.length ? flagged : suspects).slice(0, 2);
-  const advice = `The run stopped before writing a bad checkpoint; the last good one is kept. Try: ${named.map((x) => x.advice).join('; or ')}.`;
+  const kept = initial
+    ? 'The run stopped before writing a bad checkpoint (none was written).'
+    : 'The run stopped before writing a bad checkpoint; the last good one is kept.';
+  const advice = `${kept} Try: ${named.map((x) => x.advice).join('; or ')}.`;
   return new NumericFailure(
     iteration,
     problem,

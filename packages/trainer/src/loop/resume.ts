@@ -45,7 +45,8 @@ function differences(a: unknown, b: unknown, at = ''): string[] {
   );
 }
 
-function storedConfig(run: RunDirectory): Config {
+/** The run's config.json, validated; errors name the file. */
+export function readStoredConfig(run: RunDirectory): Config {
   try {
     return resolveConfig(run.readJson(RUN_FILES.config));
   } catch (error) {
@@ -80,7 +81,7 @@ export function prepareResume(run: RunDirectory, ctx: ResumeContext): ResumePoin
       `${run.file(RUN_FILES.config)} is missing; the checkpoint cannot be matched to a config`,
     );
   }
-  const stored = storedConfig(run);
+  const stored = readStoredConfig(run);
   const changed = differences(
     { ...stored, meta: { ...stored.meta, iterations: 0 } },
     { ...config, meta: { ...config.meta, iterations: 0 } },

@@ -172,7 +172,9 @@ async function trainLocked(
   try {
     info('running');
     const initialProblem = vectorProblem('phi', phi, DIVERGENCE_LIMIT);
-    if (initialProblem) throw numericFailure(config, start, `the initial ${initialProblem}`);
+    if (initialProblem) {
+      throw numericFailure(config, start, `the initial ${initialProblem}`, !options.resume);
+    }
     run.writeJson(RUN_FILES.config, config);
     const updater = createMetaUpdater(config.meta, method.name);
     if (optimizerState) updater.optimizer?.setState(optimizerState);
