@@ -17,7 +17,7 @@ beforeAll(async () => {
   reference = await referenceRun(tmp, config);
   const r = await bomrl(['train', config, '--out', base, '--set', 'meta.iterations=12']);
   expect(r.code, r.stderr).toBe(0);
-}, 300_000);
+}, 600_000);
 
 function damaged(label: string, damage: (dir: string) => void): string {
   const dir = path.join(tmp, label);

@@ -22,7 +22,7 @@ let reference = '';
 beforeAll(async () => {
   reference = await referenceRun(tmp, config);
   expect(reference.trim().split('\n')).toHaveLength(TINY.meta.iterations);
-}, 300_000);
+}, 600_000);
 
 const isRun = (out: string) => fs.existsSync(path.join(out, 'run.json'));
 const hasCheckpoint = (out: string) => fs.existsSync(path.join(out, 'checkpoints/latest.json'));
@@ -52,7 +52,7 @@ describe('kill -9 at random moments, then --resume', () => {
     const r = await bomrl(['train', config, '--out', out, ...(isRun(out) ? ['--resume'] : [])]);
     expect(r.code, r.stderr).toBe(0);
     expect(read(out, 'metrics.jsonl')).toBe(reference);
-  }, 300_000);
+  }, 600_000);
 
   it('10 kills at random moments: the finished metrics are byte-identical', async () => {
     const seed = Number(process.env.BOMRL_RELIABILITY_SEED ?? Date.now() % 100_000);
@@ -105,7 +105,7 @@ describe('signals', () => {
     const again = await bomrl(['train', config, '--out', out, '--resume']);
     expect(again.code, again.stderr).toBe(0);
     expect(read(out, 'metrics.jsonl')).toBe(reference);
-  }, 300_000);
+  }, 600_000);
 
   it('a second Ctrl-C during an iteration saves the last completed one and exits 130', async () => {
     // sampled 2D navigation: iterations long enough that both signals land inside one, and the
@@ -132,7 +132,7 @@ describe('signals', () => {
     const again = await bomrl(['train', nav, '--out', out, '--resume']);
     expect(again.code, again.stderr).toBe(0);
     expect(read(out, 'metrics.jsonl')).toBe(navReference);
-  }, 300_000);
+  }, 600_000);
 });
 
 describe('one writer per run directory', () => {
@@ -149,7 +149,7 @@ describe('one writer per run directory', () => {
     const r = await first.done;
     expect(r.code, r.stderr).toBe(0);
     expect(read(out, 'metrics.jsonl')).toBe(reference);
-  }, 300_000);
+  }, 600_000);
 });
 
 describe('a full disk (ENOSPC injected into one write)', () => {
