@@ -150,19 +150,30 @@ describe('signals', () => {
 });
 
 describe('one writer per run directory', () => {
-  it('a concurrent second writer is refused, fresh or --resume, and the first finishes intact', async () => {
+  it('a concurrent second writer is refused, fresh or --resume, and the first goes on intact', async () => {
     const out = path.join(tmp, 'concurrent');
-    const first = start(['train', config, '--out', out]);
+    // a first writer with far more iterations than the test waits for, stopped with Ctrl-C
+    const first = start(['train', config, '--out', out, '--set', 'meta.iterations=100000']);
     await until(() => hasCheckpoint(out), 5);
-    const fresh = await bomrl(['train', config, '--out', out]);
-    const resumed = await bomrl(['train', config, '--out', out, '--resume']);
+    const [fresh, resumed] = await Promise.all([
+      bomrl(['train', config, '--out', out]),
+      bomrl(['train', config, '--out', out, '--resume']),
+    ]);
     for (const r of [fresh, resumed]) {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`in use by bomrl process ${first.child.pid}`));
     }
+    expect(first.child.exitCode).toBe(null);
+    first.child.kill('SIGINT');
     const r = await first.done;
-    expect(r.code, r.stderr).toBe(0);
-    expect(read(out, 'metrics.jsonl')).toBe(reference);
+    expect(r.code, r.stderr).toBe(130);
+    // its rows are exactly an uninterrupted run's: nothing was interleaved
+    const rows = read(out, 'metrics.jsonl').trim().split('\n');
+    const expected = reference.trim().split('\n');
+    const n = Math.min(rows.length, expected.length);
+    expect(n).toBeGreaterThan(0);
+    expect(rows.slice(0, n)).toEqual(expected.slice(0, n));
+    expect(rows.map((l) => JSON.parse(l).iteration)).toEqual([...rows.keys()]);
   }, 600_000);
 });
 
