@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 export { type CliIO, runCli } from './cli/main';
+export { configJsonSchema } from './config/json-schema';
 export {
   applyOverrides,
   ConfigError,
@@ -24,6 +25,7 @@ export {
 } from './evaluate/meta-test';
 export { type MeanStderr, meanStderr } from './evaluate/stats';
 export { type Checkpoint, readCheckpoint } from './loop/checkpoint';
+export { NumericFailure } from './loop/numeric-guard';
 export { iterationSeed, pickTasks } from './loop/seeds';
 export {
   type RunInfo,
@@ -89,6 +91,7 @@ export {
 } from './report/svg-chart';
 export { writeFileAtomic, writeJsonAtomic } from './run/atomic-file';
 export { type MetricsRecord, RUN_FILES, RunDirectory } from './run/run-directory';
+export { RunDirectoryError } from './run/run-errors';
 export { InProcessSampler } from './sampling/in-process-sampler';
 export type { Episode, SampleRequest, Sampler } from './sampling/sampler';
 export {

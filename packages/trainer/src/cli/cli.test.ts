@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfigFile } from '../config/load';
 import { COMMANDS } from './commands';
 import { type CliIO, runCli } from './main';
+import { STARTER_FAMILIES, STARTER_METHODS } from './starter-config';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bomrl-cli-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -53,7 +55,7 @@ describe('bomrl --help', () => {
       expect(await runCli([name, '--help'], c.io)).toBe(0);
       const spec = COMMANDS.find((s) => s.name === name)!;
       expect(c.out()).toContain(`Usage: bomrl ${name}`);
-      const listed = [...c.out().matchAll(/--([a-z]+)/g)].map((m) => m[1]);
+      const listed = [...c.out().matchAll(/--([a-z][a-z-]*)/g)].map((m) => m[1]);
       expect(new Set(listed)).toEqual(new Set(Object.keys(spec.options)));
       // and an option that is not listed is rejected with the usage
       const bad = capture();
@@ -132,5 +134,47 @@ describe('bomrl train / test / report', () => {
     expect(await runCli([...args, '--resume'], r.io)).toBe(0);
     const rows = fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n');
     expect(rows.map((l) => JSON.parse(l).iteration)).toEqual([...Array(40).keys()]);
+  });
+});
+
+describe('bomrl init', () => {
+  it('writes a starter config for every family and method that validates, and never overwrites', async () => {
+    for (const family of STARTER_FAMILIES) {
+      for (const method of STARTER_METHODS) {
+        const file = path.join(tmp, `${family}-${method}.yaml`);
+        const c = capture();
+        expect(await runCli(['init', family, method, '--out', file], c.io)).toBe(0);
+        expect(fs.readFileSync(file, 'utf8')).toMatch(/^# yaml-language-server: \$schema=/);
+        const config = loadConfigFile(file);
+        expect(config.env.family).toBe(family);
+        expect(config.method.kind).toBe(method === 'maml-trpo' ? 'maml' : method);
+        expect(config.meta.optimizer === 'trpo').toBe(
+          method === 'maml-trpo' || family !== 'frozen-lake',
+        );
+      }
+    }
+    const again = capture();
+    const file = path.join(tmp, 'frozen-lake-maml.yaml');
+    expect(await runCli(['init', 'frozen-lake', 'maml', '--out', file], again.io)).toBe(1);
+    expect(again.err()).toContain(`${file} already exists`);
+    const bad = capture();
+    expect(await runCli(['init', 'cartpole', 'maml'], bad.io)).toBe(2);
+    expect(bad.err()).toContain("unknown family 'cartpole'; one of frozen-lake,");
+  });
+
+  it('the Frozen Lake starter trains as written (here for 2 iterations)', async () => {
+    const file = path.join(tmp, 'frozen-lake-bomrl.yaml');
+    if (!fs.existsSync(file))
+      await runCli(['init', 'frozen-lake', 'bomrl', '--out', file], capture().io);
+    const out = path.join(tmp, 'starter-run');
+    const t = capture();
+    const code = await runCli(
+      ['train', file, '--out', out, '--set', 'meta.iterations=2', '--set', 'backend=cpu'],
+      t.io,
+    );
+    expect(code, t.err()).toBe(0);
+    expect(
+      fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n'),
+    ).toHaveLength(2);
   });
 });

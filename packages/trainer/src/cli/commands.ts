@@ -1,3 +1,5 @@
+import { STARTER_FAMILIES, STARTER_METHODS } from './starter-config';
+
 /**
  * The CLI's commands as data: parseArgs options and --help text are generated from the same
  * table, so the help cannot drift from what is accepted.
@@ -31,8 +33,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     details: [
       'Writes config.json (resolved), metrics.jsonl + metrics.csv, checkpoints/latest.json',
       '(every checkpointEvery iterations and on Ctrl-C), run.json and, when finished, policy.json.',
-      'Ctrl-C finishes the current iteration, writes a checkpoint and exits with code 130;',
-      'a second Ctrl-C exits at once (the last checkpoint stays valid).',
+      'A checkpoint is written before the first iteration, so every run can be resumed.',
+      'Ctrl-C or SIGTERM finishes the current iteration, writes a checkpoint and exits with',
+      'code 130 (143 for SIGTERM); a second one saves the last completed iteration and exits.',
+      'One process writes a run at a time (a lock file); numeric failures stop the run before',
+      'a bad checkpoint is written, mark it failed and name the setting to change.',
       'Methods (method.kind / mode): bomrl exact|sampled, maml exact|sampled, promp sampled',
       '(ProMP: LVC inner step, PPO-clip outer, 5 Adam steps per batch), e-maml sampled',
       '(E-MAML-TRPO: MAML plus the exploration term; meta.optimizer trpo).',
@@ -55,6 +60,10 @@ export const COMMANDS: readonly CommandSpec[] = [
         type: 'boolean',
         description:
           'continue the run in --out from its checkpoint (same config; meta.iterations may grow)',
+      },
+      'accept-config-change': {
+        type: 'boolean',
+        description: 'with --resume: continue even though the config or method changed',
       },
       help: HELP,
     },
@@ -92,6 +101,10 @@ export const COMMANDS: readonly CommandSpec[] = [
         description:
           'evaluation episodes per task per round (default config sampler.episodesPerTask)',
       },
+      'allow-incomplete': {
+        type: 'boolean',
+        description: 'evaluate an unfinished run at its checkpoint (recorded in results.json)',
+      },
       help: HELP,
     },
   },
@@ -109,6 +122,25 @@ export const COMMANDS: readonly CommandSpec[] = [
         short: 'o',
         value: '<dir>',
         description: 'output directory (default <first run-dir>/report)',
+      },
+      help: HELP,
+    },
+  },
+  {
+    name: 'init',
+    args: '<family> <method>',
+    summary: 'write a starter YAML config for a task family and method',
+    details: [
+      `Families: ${STARTER_FAMILIES.join(', ')}.`,
+      `Methods: ${STARTER_METHODS.join(', ')}.`,
+      'The file names config.schema.json of @bomrl/trainer, so editors complete and check it.',
+    ],
+    options: {
+      out: {
+        type: 'string',
+        short: 'o',
+        value: '<file>',
+        description: 'where to write it (default <family>-<method>.yaml; never overwritten)',
       },
       help: HELP,
     },
@@ -173,7 +205,8 @@ export function mainHelp(): string {
     '  -h, --help  show this help (also: bomrl <command> --help)',
     '',
     'Example:',
-    '  bomrl train examples/frozen-lake/configs/maml.yaml --out runs/fl --set meta.iterations=50',
+    '  bomrl init frozen-lake maml --out fl.yaml',
+    '  bomrl train fl.yaml --out runs/fl --set meta.iterations=50',
     '  bomrl test runs/fl --rounds 4 && bomrl report runs/fl',
     '',
   ].join('\n');

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { selectBackend } from '@bomrl/core';
@@ -5,9 +6,17 @@ import { ConfigError, loadConfigFile } from '../config/load';
 import { metaTest } from '../evaluate/meta-test';
 import { train } from '../loop/train';
 import { report } from '../report/report';
+import { RunDirectoryError } from '../run/run-errors';
 import { formatVerifyTable, runVerify } from '../verify/index';
 import { COMMANDS, type CommandSpec, commandHelp, mainHelp } from './commands';
 import { Progress, type ProgressSink } from './progress';
+import {
+  STARTER_FAMILIES,
+  STARTER_METHODS,
+  type StarterFamily,
+  type StarterMethod,
+  starterYaml,
+} from './starter-config';
 
 /** Where the CLI writes, and whether it owns the process's Ctrl-C. */
 export interface CliIO {
@@ -67,27 +76,42 @@ function onePositional(positionals: readonly string[], what: string): string {
   return positionals[0]!;
 }
 
+/** The signals that stop a training run gracefully, with their conventional exit codes. */
+const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
+
 async function trainCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
   const file = onePositional(positionals, '<config> file');
+  if (values.out === '') throw new UsageError('--out must not be empty');
   const config = loadConfigFile(file, (values.set as string[] | undefined) ?? []);
   const out = (values.out as string | undefined) ?? path.join('runs', config.name);
   const stop = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
+  const force = new AbortController();
+  let exitCode = 130;
+  const onSignal = (signal: keyof typeof STOP_SIGNALS) => {
+    exitCode = STOP_SIGNALS[signal];
+    if (stop.signal.aborted) {
+      io.stderr.write(`\n${signal} again: saving the last completed iteration and exiting\n`);
+      force.abort();
+      process.exit(exitCode);
+    }
     io.stderr.write(
-      '\nstopping after this iteration and writing a checkpoint (Ctrl-C again to quit now)\n',
+      `\n${signal}: stopping after this iteration and writing a checkpoint (Ctrl-C again to save the last completed iteration and quit now)\n`,
     );
     stop.abort();
   };
-  if (io.handleSigint !== false) process.on('SIGINT', onSigint);
+  const handlers = Object.keys(STOP_SIGNALS).map((s) => {
+    const signal = s as keyof typeof STOP_SIGNALS;
+    return [signal, () => onSignal(signal)] as const;
+  });
+  if (io.handleSigint !== false) for (const [s, h] of handlers) process.on(s, h);
   let progress: Progress | undefined;
   try {
     const result = await train(config, {
       out,
       resume: values.resume === true,
+      acceptConfigChange: values['accept-config-change'] === true,
       signal: stop.signal,
+      forceSignal: force.signal,
       log: (line) => io.stdout.write(`${line}\n`),
       onProgress: (p) => {
         progress ??= new Progress('train', p.total, io.stdout);
@@ -100,13 +124,41 @@ async function trainCommand(values: Values, positionals: string[], io: CliIO): P
       io.stdout.write(
         `interrupted after ${result.iterations} iterations; resume with: bomrl train ${file} --out ${out}${sets} --resume\n`,
       );
-      return 130;
+      return exitCode;
     }
     io.stdout.write(`done: ${result.iterations} iterations in ${out}\n`);
     return 0;
   } finally {
-    if (io.handleSigint !== false) process.off('SIGINT', onSigint);
+    if (io.handleSigint !== false) for (const [s, h] of handlers) process.off(s, h);
   }
+}
+
+async function initCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
+  if (positionals.length !== 2) throw new UsageError('expected <family> <method>');
+  const [family, method] = positionals as [string, string];
+  const families: readonly string[] = STARTER_FAMILIES;
+  const methods: readonly string[] = STARTER_METHODS;
+  if (!families.includes(family)) {
+    throw new UsageError(`unknown family '${family}'; one of ${families.join(', ')}`);
+  }
+  if (!methods.includes(method)) {
+    throw new UsageError(`unknown method '${method}'; one of ${methods.join(', ')}`);
+  }
+  const out = (values.out as string | undefined) ?? `${family}-${method}.yaml`;
+  if (out === '') throw new UsageError('--out must not be empty');
+  const text = starterYaml(family as StarterFamily, method as StarterMethod);
+  try {
+    fs.writeFileSync(out, text, { flag: 'wx' });
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new Error(
+      e.code === 'EEXIST'
+        ? `${out} already exists; choose another --out`
+        : `cannot write ${out}: ${e.message}`,
+    );
+  }
+  io.stdout.write(`wrote ${out}; train it with: bomrl train ${out}\n`);
+  return 0;
 }
 
 async function testCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
@@ -121,6 +173,7 @@ async function testCommand(values: Values, positionals: string[], io: CliIO): Pr
     ...(tasks === undefined ? {} : { tasks }),
     ...(seeds === undefined ? {} : { seeds }),
     ...(episodes === undefined ? {} : { episodes }),
+    allowIncomplete: values['allow-incomplete'] === true,
     onProgress: (done, total) => {
       progress ??= new Progress('test', total, io.stdout);
       progress.update(done);
@@ -175,11 +228,12 @@ const HANDLERS: Record<string, (v: Values, p: string[], io: CliIO) => Promise<nu
   train: trainCommand,
   test: testCommand,
   report: reportCommand,
+  init: initCommand,
   verify: verifyCommand,
 };
 
 /**
- * Runs `bomrl <argv>` and returns the exit code (0 ok, 1 failure, 2 usage or config error,
+ * Runs `bomrl <argv>` and returns the exit code (0 ok, 1 failure, 2 usage, config or run-directory error,
  * 130 interrupted). Never calls process.exit itself except on a second Ctrl-C.
  */
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
@@ -205,7 +259,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       io.stderr.write(`bomrl ${spec.name}: ${error.message}\n\n${commandHelp(spec)}`);
       return 2;
     }
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof RunDirectoryError) {
       io.stderr.write(`bomrl ${spec.name}: ${error.message}\n`);
       return 2;
     }

@@ -58,7 +58,14 @@ describe('config schema', () => {
 
   it('rejects unknown fields (typos) by name', () => {
     const issues = issuesOf({ ...minimal, meta: { lr: 0.1, iteratons: 5 } });
-    expect(issues[0]).toMatch(/^meta: unknown field\(s\) 'iteratons'/);
+    expect(issues[0]).toMatch(
+      /^meta\.iteratons: unknown field\(s\) 'iteratons' \(did you mean 'iterations'\?\); allowed: optimizer, lr, iterations,/,
+    );
+    // a typo in a union member suggests from that member's fields; a far-off word gets no guess
+    expect(issuesOf({ ...minimal, method: { kind: 'maml', alhpa: 1, zzzzzz: 2 } })[0]).toMatch(
+      /^method\.alhpa: .*'alhpa' \(did you mean 'alpha'\?\), 'zzzzzz'; allowed: kind, alpha, innerSteps, order$/,
+    );
+    expect(issuesOf({ ...minimal, sed: 1 })[0]).toMatch(/^sed: .*did you mean 'seed'/);
   });
 
   it('rejects out-of-range numbers and missing required fields by path', () => {

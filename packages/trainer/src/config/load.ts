@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { resourceIssues } from './limits';
 import { type Config, configSchema, envSchema, methodSchema, policySchema } from './schema';
+import { closestKey, knownKeysAt } from './suggest';
 
 /** Allowed values of each discriminator, read off the schema so the message cannot drift. */
 function discriminatorValues(
@@ -29,10 +31,16 @@ export class ConfigError extends Error {
   }
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const field = issue.path.length ? issue.path.join('.') : '(root)';
   if (issue.code === 'unrecognized_keys') {
-    return `${field}: unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+    const known = knownKeysAt(configSchema, issue.path, input);
+    const each = issue.keys.map((k) => {
+      const near = closestKey(k, known);
+      return near ? `'${k}' (did you mean '${near}'?)` : `'${k}'`;
+    });
+    const prefix = issue.path.length ? `${field}.` : '';
+    return `${prefix}${issue.keys[0]}: unknown field(s) ${each.join(', ')}; allowed: ${known.join(', ')}`;
   }
   const allowed = DISCRIMINATORS[field];
   if (issue.code === 'invalid_union' && allowed) {
@@ -47,9 +55,15 @@ function describeIssue(issue: z.core.$ZodIssue): string {
  */
 export function resolveConfig(input: unknown): Config {
   const result = configSchema.safeParse(input);
-  if (!result.success) throw new ConfigError(result.error.issues.map(describeIssue));
+  if (!result.success)
+    throw new ConfigError(result.error.issues.map((i) => describeIssue(i, input)));
+  const limits = resourceIssues(result.data);
+  if (limits.length) throw new ConfigError(limits);
   return result.data;
 }
+
+/** Keys that would reach an object's prototype instead of a config field. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Parses a `key.path=value` override; the value is JSON when it parses, else a string. */
 export function parseOverride(text: string): { path: string[]; value: unknown } {
@@ -58,30 +72,49 @@ export function parseOverride(text: string): { path: string[]; value: unknown } 
     throw new ConfigError([`override '${text}': expected key.path=value, e.g. meta.lr=0.01`]);
   const key = text.slice(0, eq).trim();
   const raw = text.slice(eq + 1).trim();
+  const keys = key.split('.');
+  for (const k of keys) {
+    if (k === '' || !/^[A-Za-z0-9_-]+$/.test(k)) {
+      throw new ConfigError([
+        `override '${text}': '${key}' is not a field path (dot-separated names such as meta.lr)`,
+      ]);
+    }
+    if (FORBIDDEN_KEYS.has(k)) {
+      throw new ConfigError([`override '${text}': '${k}' is not a config field`]);
+    }
+  }
   let value: unknown = raw;
   try {
     value = JSON.parse(raw);
   } catch {
     // a bare word such as `high` stays a string
   }
-  return { path: key.split('.'), value };
+  return { path: keys, value };
 }
 
 /** Applies overrides to a (plain JSON) config object, returning a new object. */
 export function applyOverrides(config: unknown, overrides: readonly string[]): unknown {
   const out = structuredClone(config ?? {}) as Record<string, unknown>;
+  if (overrides.length && (typeof out !== 'object' || out === null || Array.isArray(out))) {
+    throw new ConfigError(['(root): the config must be a mapping of fields (env, policy, ...)']);
+  }
   for (const text of overrides) {
     const { path: keys, value } = parseOverride(text);
     let node: Record<string, unknown> = out;
     keys.slice(0, -1).forEach((k) => {
-      const next = node[k];
+      const next = Object.hasOwn(node, k) ? node[k] : undefined;
       if (next === undefined) node[k] = {};
       else if (typeof next !== 'object' || next === null || Array.isArray(next)) {
         throw new ConfigError([`override '${text}': '${k}' is not an object`]);
       }
       node = node[k] as Record<string, unknown>;
     });
-    node[keys[keys.length - 1]!] = value;
+    Object.defineProperty(node, keys[keys.length - 1]!, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }
@@ -90,6 +123,12 @@ export function applyOverrides(config: unknown, overrides: readonly string[]): u
 export function loadConfigFile(file: string, overrides: readonly string[] = []): Config {
   let text: string;
   try {
+    // a FIFO or device (/dev/zero) would block or never end: only regular, small files are read
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw new Error('not a regular file');
+    if (stat.size > MAX_CONFIG_BYTES) {
+      throw new Error(`${stat.size} bytes is larger than a config can be (${MAX_CONFIG_BYTES})`);
+    }
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     throw new ConfigError([`cannot read config file '${file}': ${(error as Error).message}`]);
@@ -103,5 +142,18 @@ export function loadConfigFile(file: string, overrides: readonly string[] = []):
       `cannot parse '${file}' as ${ext === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
     ]);
   }
-  return resolveConfig(applyOverrides(data, overrides));
+  try {
+    return resolveConfig(applyOverrides(data, overrides));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      throw new ConfigError([
+        ...error.issues,
+        `(in ${file}${overrides.length ? ' with the --set overrides' : ''})`,
+      ]);
+    }
+    throw error;
+  }
 }
+
+/** Config files are small; anything larger is a mistake (and would be slow to parse). */
+const MAX_CONFIG_BYTES = 1 << 20;

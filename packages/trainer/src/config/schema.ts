@@ -9,7 +9,7 @@ import { z } from 'zod';
 function taskSplit(count: number) {
   return z
     .strictObject({
-      count: z.int().min(2).default(count),
+      count: z.int().min(2).max(100_000).default(count),
       seed: z.int().default(7),
       trainFraction: z.number().gt(0).lt(1).default(0.8),
     })
@@ -23,23 +23,26 @@ const frozenLake = z.strictObject({
   size: z.int().min(2).max(16).default(4),
   slip: z.number().min(0).max(1).default(0),
   gamma: z.number().gt(0).lt(1).default(0.8),
-  horizon: z.int().positive().default(49),
+  horizon: z.int().positive().max(10_000).default(49),
   tasks: taskSplit(30),
 });
 
 const navigation2d = z.strictObject({
   family: z.literal('navigation-2d'),
   gamma: z.number().gt(0).lte(1).default(0.99),
-  horizon: z.int().positive().default(100),
+  horizon: z.int().positive().max(10_000).default(100),
   tasks: taskSplit(100),
 });
 
 const locomotion = z.strictObject({
   family: z.enum(['half-cheetah-vel', 'half-cheetah-dir', 'ant-vel', 'ant-dir']),
   gamma: z.number().gt(0).lte(1).default(0.995),
-  horizon: z.int().positive().default(200),
+  horizon: z.int().positive().max(10_000).default(200),
   tasks: taskSplit(100),
 });
+
+/** Hidden layer sizes of an MLP policy (bounded: the resource estimate checks their product). */
+const hiddenSchema = z.array(z.int().positive().max(4096)).max(8).default([64, 64]);
 
 export const envSchema = z.discriminatedUnion('family', [frozenLake, navigation2d, locomotion]);
 
@@ -51,11 +54,11 @@ export const policySchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     kind: z.literal('categorical-mlp'),
-    hidden: z.array(z.int().positive()).default([64, 64]),
+    hidden: hiddenSchema,
   }),
   z.strictObject({
     kind: z.literal('gaussian-mlp'),
-    hidden: z.array(z.int().positive()).default([64, 64]),
+    hidden: hiddenSchema,
     logStdInit: z.number().default(0),
     minStd: z.number().positive().default(1e-6),
   }),
@@ -65,7 +68,7 @@ const solverSchema = z
   .strictObject({
     kind: z.enum(['adam', 'gradient-ascent', 'closed-form']).default('adam'),
     lr: z.number().positive().default(0.05),
-    maxSteps: z.int().positive().default(500),
+    maxSteps: z.int().positive().max(1_000_000).default(500),
     tol: z.number().positive().default(1e-6),
   })
   .default({ kind: 'adam', lr: 0.05, maxSteps: 500, tol: 1e-6 });
@@ -87,7 +90,7 @@ export const methodSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('maml'),
     alpha: z.number().positive().default(0.1),
-    innerSteps: z.int().positive().default(1),
+    innerSteps: z.int().positive().max(100).default(1),
     order: z.enum(['first', 'second']).default('second'),
   }),
   z.strictObject({
@@ -117,13 +120,13 @@ export const metaSchema = z
   .strictObject({
     optimizer: z.enum(['adam', 'sgd', 'trpo']).default('adam'),
     lr: z.number().positive().default(0.03),
-    iterations: z.int().positive().default(150),
-    tasksPerBatch: z.int().positive().default(5),
+    iterations: z.int().positive().max(1_000_000).default(150),
+    tasksPerBatch: z.int().positive().max(10_000).default(5),
     /** TRPO step only: KL bound, CG iterations, damping, line-search steps and shrink factor. */
     maxKl: z.number().positive().default(0.01),
-    cgIterations: z.int().positive().default(10),
+    cgIterations: z.int().positive().max(1_000).default(10),
     cgDamping: z.number().nonnegative().default(1e-5),
-    lineSearchSteps: z.int().positive().default(15),
+    lineSearchSteps: z.int().positive().max(100).default(15),
     lineSearchShrink: z.number().gt(0).lt(1).default(0.8),
   })
   .default({
@@ -140,7 +143,7 @@ export const metaSchema = z
 
 export const samplerSchema = z
   .strictObject({
-    episodesPerTask: z.int().positive().default(20),
+    episodesPerTask: z.int().positive().max(100_000).default(20),
     gaeLambda: z.number().min(0).max(1).default(1),
     normalizeAdvantages: z.boolean().default(false),
   })
@@ -148,13 +151,21 @@ export const samplerSchema = z
 
 export const metaTestSchema = z
   .strictObject({
-    rounds: z.int().nonnegative().default(4),
-    seeds: z.int().positive().default(1),
+    rounds: z.int().nonnegative().max(100).default(4),
+    seeds: z.int().positive().max(1_000).default(1),
   })
   .default({ rounds: 4, seeds: 1 });
 
 export const configSchema = z.strictObject({
-  name: z.string().min(1).default('run'),
+  /** Names the default run directory runs/<name>, so it may not contain a path. */
+  name: z
+    .string()
+    .max(100)
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+      'use letters, digits, ".", "_" and "-" only, starting with a letter or digit (it names the directory runs/<name>)',
+    )
+    .default('run'),
   env: envSchema,
   policy: policySchema,
   method: methodSchema,
@@ -166,7 +177,7 @@ export const configSchema = z.strictObject({
   seed: z.int().default(0),
   backend: z.enum(['auto', 'cpu', 'wasm', 'tensorflow', 'tensorflow-gpu']).default('auto'),
   /** Checkpoint every N meta-iterations (and on Ctrl-C). */
-  checkpointEvery: z.int().positive().default(10),
+  checkpointEvery: z.int().positive().max(1_000_000).default(10),
 });
 
 /** A config as written in a file (defaults optional). */

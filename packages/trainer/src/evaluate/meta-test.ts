@@ -1,12 +1,15 @@
+import fs from 'node:fs';
 import { selectBackend } from '@bomrl/core';
 import { evaluatePolicy, softmaxPolicy, valueIteration } from '@bomrl/envs/tabular';
 import * as tf from '@tensorflow/tfjs-core';
-import { resolveConfig } from '../config/load';
 import { readCheckpoint } from '../loop/checkpoint';
+import { readStoredConfig } from '../loop/resume';
 import { iterationSeed } from '../loop/seeds';
+import type { RunInfo } from '../loop/train';
 import { episodeReturns } from '../methods/maml-batch';
 import { subSeed } from '../methods/maml-sampled';
 import { RUN_FILES, RunDirectory } from '../run/run-directory';
+import { RunDirectoryError } from '../run/run-errors';
 import { createRunSetup, type RunSetup } from '../setup/index';
 import { type MeanStderr, meanStderr } from './stats';
 
@@ -22,6 +25,8 @@ export interface MetaTestOptions {
   readonly episodes?: number;
   /** Called after each (seed, task). */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Evaluate a run that has not completed (at its checkpoint) instead of refusing. */
+  readonly allowIncomplete?: boolean;
 }
 
 /** The statistics of one adaptation round over tasks x seeds. */
@@ -48,6 +53,10 @@ export interface MetaTestResults {
   readonly seeds: number;
   readonly episodesPerTask: number;
   readonly rounds: readonly RoundResult[];
+  /** The checkpoint's meta-iteration that was evaluated (metaTest on a run directory). */
+  readonly iteration?: number;
+  /** False when the evaluated run had not completed its meta-iterations. */
+  readonly complete?: boolean;
 }
 
 /**
@@ -140,12 +149,26 @@ export async function metaTest(
   options: MetaTestOptions = {},
 ): Promise<MetaTestResults> {
   const dir = new RunDirectory(typeof run === 'string' ? run : run.dir);
-  const config = resolveConfig(dir.readJson(RUN_FILES.config));
+  const config = readStoredConfig(dir);
+  const info = fs.existsSync(dir.file(RUN_FILES.info))
+    ? dir.readJson<RunInfo>(RUN_FILES.info)
+    : undefined;
+  const checkpoint = readCheckpoint(dir);
+  const complete = info?.status === 'completed';
+  if (!complete && options.allowIncomplete !== true) {
+    throw new RunDirectoryError(
+      `${dir.dir} is not a finished run (status ${info?.status ?? 'unknown'}, ${checkpoint.iteration} of ${config.meta.iterations} iterations); finish it with bomrl train --resume, or pass --allow-incomplete to evaluate the checkpoint at iteration ${checkpoint.iteration}`,
+    );
+  }
   await selectBackend(config.backend);
-  const phi = Float64Array.from(readCheckpoint(dir).phi);
+  const phi = Float64Array.from(checkpoint.phi);
   const setup = await createRunSetup(config);
   try {
-    const results = await evaluateMetaPolicy(setup, phi, options);
+    const results = {
+      ...(await evaluateMetaPolicy(setup, phi, options)),
+      iteration: checkpoint.iteration,
+      complete,
+    };
     dir.writeJson(RUN_FILES.results, results);
     return results;
   } finally {

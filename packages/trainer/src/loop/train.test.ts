@@ -130,7 +130,7 @@ describe('train', () => {
     const out = dir('exact');
     await expect(train(exactMaml(), { out })).rejects.toThrow(/already holds a run/);
     await expect(train(exactMaml(), { out: dir('nothing'), resume: true })).rejects.toThrow(
-      /no checkpoint/,
+      /holds no bomrl run to resume/,
     );
     await expect(train(exactMaml({ seed: 5 }), { out, resume: true })).rejects.toThrow(
       /config differs/,

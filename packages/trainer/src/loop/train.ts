@@ -3,10 +3,22 @@ import { savePolicy } from '@bomrl/policies';
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveConfig } from '../config/load';
 import type { Config } from '../config/schema';
+import type { MetaMethod } from '../methods/method';
 import { type MetricsRecord, RUN_FILES, RunDirectory } from '../run/run-directory';
-import { createRunSetup } from '../setup/index';
-import { readCheckpoint, writeCheckpoint } from './checkpoint';
+import { RunDirectoryError } from '../run/run-errors';
+import { acquireRunLock } from '../run/run-lock';
+import { checkRunTarget, createRunDirectory, isRunDirectory } from '../run/run-path';
+import { createRunSetup, type RunSetup } from '../setup/index';
+import { writeCheckpoint } from './checkpoint';
 import { createMetaUpdater } from './meta-update';
+import {
+  DIVERGENCE_LIMIT,
+  isNumericError,
+  NumericFailure,
+  numericFailure,
+  vectorProblem,
+} from './numeric-guard';
+import { prepareResume } from './resume';
 import { iterationSeed, pickTasks } from './seeds';
 
 /** Progress after each completed meta-iteration. */
@@ -20,19 +32,27 @@ export interface TrainProgress {
 
 /** Options of {@link train}. */
 export interface TrainOptions {
-  /** The run directory (created if needed). */
+  /** The run directory (created if needed; an existing one must be empty or a bomrl run). */
   readonly out: string;
   /** Continue from the run's checkpoint instead of starting fresh. */
   readonly resume?: boolean;
+  /** With `resume`: accept a config or method that differs from the stored one (logged). */
+  readonly acceptConfigChange?: boolean;
   /** Called after each meta-iteration. */
   readonly onProgress?: (progress: TrainProgress) => void;
-  /** Human-readable log lines (backend in use, resume point, ...). */
+  /** Human-readable log lines (backend in use, resume point, repairs, ...). */
   readonly log?: (line: string) => void;
   /**
-   * Stop request (the CLI wires Ctrl-C to it): the current iteration finishes, a checkpoint is
-   * written and `train` returns with status 'interrupted'.
+   * Stop request (the CLI wires Ctrl-C and SIGTERM to it): the current iteration finishes, a
+   * checkpoint is written and `train` returns with status 'interrupted'.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Stop-now request (a second Ctrl-C): when it aborts, the last completed iteration's state is
+   * written synchronously (checkpoint, metrics.csv, run.json 'interrupted'), so the caller may
+   * exit the process right after `abort()` returns.
+   */
+  readonly forceSignal?: AbortSignal;
 }
 
 /** What {@link train} returns. */
@@ -54,141 +74,172 @@ export interface RunResult {
 export interface RunInfo {
   readonly method: string;
   readonly backend: string;
-  readonly status: 'running' | 'completed' | 'interrupted';
+  /** 'running' also after a hard kill: a run is finished only when 'completed'. */
+  readonly status: 'running' | 'completed' | 'interrupted' | 'failed';
+  /** Completed meta-iterations (the checkpoint's iteration). */
   readonly iterations: number;
-}
-
-/** The configs must agree except on meta.iterations (a resumed run may train longer). */
-function checkResumable(stored: Config, given: Config): void {
-  const strip = (c: Config) => JSON.stringify({ ...c, meta: { ...c.meta, iterations: 0 } });
-  if (strip(stored) !== strip(given)) {
-    throw new Error(
-      'resume: the config differs from the one stored in the run directory (only meta.iterations may change); drop --resume to start a new run in another directory',
-    );
-  }
+  /** meta.iterations of the config. */
+  readonly total?: number;
+  /** Why the run failed (status 'failed'). */
+  readonly error?: string;
 }
 
 const norm = (x: Float64Array) => Math.sqrt(x.reduce((s, v) => s + v * v, 0));
 
 /**
  * Meta-trains a method (any {@link MetaMethod} the config selects) into a run directory:
- * config.json, metrics.jsonl (+ metrics.csv), atomic checkpoints every `checkpointEvery`
- * iterations and on stop, and the final policy. With `resume` it continues from the checkpoint
- * and produces exactly the metrics an uninterrupted run would have. Invalid configs throw a
- * ConfigError before any work.
+ * config.json, metrics.jsonl (+ metrics.csv), atomic checkpoints at iteration 0, every
+ * `checkpointEvery` iterations and on stop, and the final policy. The directory is locked
+ * against a second writer. With `resume` it validates the stored state and continues from the
+ * checkpoint, producing exactly the metrics an uninterrupted run would have. Invalid configs
+ * throw a ConfigError before anything is created; numeric failures stop the run before a bad
+ * checkpoint is written and mark it 'failed'.
  */
 export async function train(configInput: unknown, options: TrainOptions): Promise<RunResult> {
   const config = resolveConfig(configInput);
   const log = options.log ?? (() => {});
-  const run = new RunDirectory(options.out);
-  let start = 0;
-  let phi: Float64Array | undefined;
-  let optimizerState = null;
-  if (options.resume) {
-    if (!run.hasCheckpoint()) {
-      throw new Error(`resume: '${options.out}' has no checkpoint to resume from`);
-    }
-    checkResumable(resolveConfig(run.readJson(RUN_FILES.config)), config);
-    const ckpt = readCheckpoint(run);
-    start = ckpt.iteration;
-    phi = Float64Array.from(ckpt.phi);
-    optimizerState = ckpt.optimizer;
-    // rows written after the checkpoint will be recomputed identically
-    run.truncateMetricsAfter(start - 1);
-    log(`resuming ${options.out} at iteration ${start}`);
-  } else if (run.hasCheckpoint() || run.readMetrics().length > 0) {
-    throw new Error(
-      `'${options.out}' already holds a run; pass resume to continue it or choose another output directory`,
+  checkRunTarget(options.out);
+  if (options.resume && !isRunDirectory(options.out)) {
+    throw new RunDirectoryError(
+      `'${options.out}' holds no bomrl run to resume (no run.json); drop --resume to start one there`,
     );
   }
-
   const backend = await selectBackend(config.backend);
   log(`backend: ${backend.backend} (${backend.packageName})`);
   const setup = await createRunSetup(config);
-  const { method } = setup;
   try {
+    const initial = setup.method.initialParams(config.seed);
+    createRunDirectory(options.out);
+    const lock = acquireRunLock(options.out, log);
+    try {
+      return await trainLocked(config, setup, initial, backend, options, log);
+    } finally {
+      lock.release();
+    }
+  } finally {
+    setup.dispose();
+  }
+}
+
+async function trainLocked(
+  config: Config,
+  setup: RunSetup,
+  initial: Float64Array,
+  backend: BackendReport,
+  options: TrainOptions,
+  log: (line: string) => void,
+): Promise<RunResult> {
+  const run = new RunDirectory(options.out);
+  const method: MetaMethod<unknown> = setup.method;
+  for (const f of run.removeStaleTempFiles()) log(`removed a stale temporary file ${f}`);
+  let start = 0;
+  let phi = initial;
+  let optimizerState = null;
+  if (options.resume) {
+    const point = prepareResume(run, {
+      config,
+      method: method.name,
+      params: initial.length,
+      acceptConfigChange: options.acceptConfigChange === true,
+      log,
+    });
+    start = point.iteration;
+    if (point.phi) phi = point.phi;
+    optimizerState = point.optimizer;
+    log(`resuming ${options.out} at iteration ${start}`);
+  } else if (
+    run.hasCheckpoint() ||
+    run.readMetricsChecked().rows.length > 0 ||
+    run.readMetricsChecked().tornLine !== undefined
+  ) {
+    throw new RunDirectoryError(
+      `'${options.out}' already holds a run; add --resume to continue it, or choose another --out`,
+    );
+  }
+
+  const total = config.meta.iterations;
+  let done = start;
+  const info = (status: RunInfo['status'], error?: string) =>
+    run.writeJson(RUN_FILES.info, {
+      method: method.name,
+      backend: backend.backend,
+      status,
+      iterations: done,
+      total,
+      ...(error === undefined ? {} : { error }),
+    } satisfies RunInfo);
+  let started = true;
+  try {
+    info('running');
+    const initialProblem = vectorProblem('phi', phi, DIVERGENCE_LIMIT);
+    if (initialProblem) {
+      throw numericFailure(config, start, `the initial ${initialProblem}`, !options.resume);
+    }
     run.writeJson(RUN_FILES.config, config);
     const updater = createMetaUpdater(config.meta, method.name);
     if (optimizerState) updater.optimizer?.setState(optimizerState);
-    phi ??= method.initialParams(config.seed);
-    const info = (status: RunInfo['status'], iterations: number) =>
-      run.writeJson('run.json', {
-        method: method.name,
-        backend: backend.backend,
-        status,
-        iterations,
-      } satisfies RunInfo);
-    const checkpoint = (iteration: number, current: Float64Array) => {
+    const checkpoint = () => {
       writeCheckpoint(run, {
         format: 'bomrl-checkpoint',
         version: 1,
-        iteration,
+        iteration: done,
         method: method.name,
-        phi: Array.from(current),
+        phi: Array.from(phi),
         optimizer: updater.optimizer?.getState() ?? null,
       });
       run.writeMetricsCsv();
     };
-    info('running', start);
+    // every run is resumable from here on, even if it stops before its first iteration ends
+    checkpoint();
     log(
       `method: ${method.name}; ${setup.tasks.train.length} train / ${setup.tasks.test.length} test tasks`,
     );
-
-    const total = config.meta.iterations;
+    // A second Ctrl-C: save the last completed iteration's state now. phi, done and the
+    // optimizer state only change together, synchronously, so they are consistent here.
+    const onForce = () => {
+      try {
+        checkpoint();
+        info('interrupted');
+        started = false;
+      } catch (error) {
+        log(`could not write the checkpoint: ${(error as Error).message}`);
+      }
+    };
+    options.forceSignal?.addEventListener('abort', onForce, { once: true });
     let last: MetricsRecord | undefined;
-    let done = start;
     let status: RunResult['status'] = 'completed';
     // Each kind of warning (its text up to the first ':') is printed once per run; the methods
     // count every occurrence in metrics.jsonl (e.g. nonStationaryTasks) and the report marks it.
     const warned = new Set<string>();
-    for (let it = start; it < total; it++) {
-      if (options.signal?.aborted) {
-        status = 'interrupted';
-        break;
+    try {
+      for (let it = start; it < total; it++) {
+        if (options.signal?.aborted) {
+          status = 'interrupted';
+          break;
+        }
+        const row = await iteration(config, setup, updater, phi, it);
+        for (const warning of row.warnings) {
+          const kind = warning.split(':')[0]!;
+          if (warned.has(kind)) continue;
+          warned.add(kind);
+          log(
+            `warning (iteration ${it}; printed once per run, counted in metrics.jsonl): ${warning}`,
+          );
+        }
+        phi = row.phi;
+        last = row.metrics;
+        run.appendMetrics(last);
+        done = it + 1;
+        if (done % config.checkpointEvery === 0 && done < total) checkpoint();
+        options.onProgress?.({ done, total, metrics: last });
+        // let signal handlers run (exact-mode methods never yield to the event loop)
+        await new Promise((resolve) => setImmediate(resolve));
       }
-      const tasks = pickTasks(
-        setup.tasks.train,
-        config.meta.tasksPerBatch,
-        iterationSeed(config.seed, it, 'tasks'),
-      );
-      const step = await method.step({
-        phi,
-        tasks,
-        iteration: it,
-        seed: iterationSeed(config.seed, it, 'method'),
-      });
-      let updated: ReturnType<typeof updater.update>;
-      try {
-        updated = updater.update(phi, step);
-      } finally {
-        step.trustRegion?.dispose();
-      }
-      for (const warning of step.warnings ?? []) {
-        const kind = warning.split(':')[0]!;
-        if (warned.has(kind)) continue;
-        warned.add(kind);
-        log(
-          `warning (iteration ${it}; printed once per run, counted in metrics.jsonl): ${warning}`,
-        );
-      }
-      phi = updated.phi;
-      last = {
-        iteration: it,
-        objective: step.objective,
-        preAdaptationReturn: step.preAdaptationReturn,
-        gradientNorm: norm(step.gradient),
-        ...step.diagnostics,
-        ...updated.metrics,
-      };
-      run.appendMetrics(last);
-      done = it + 1;
-      if (done % config.checkpointEvery === 0 && done < total) checkpoint(done, phi);
-      options.onProgress?.({ done, total, metrics: last });
-      // Let signal handlers (Ctrl-C) run: the in-process sampler never yields to the event loop.
-      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      options.forceSignal?.removeEventListener('abort', onForce);
     }
     if (options.signal?.aborted && done < total) status = 'interrupted';
-    checkpoint(done, phi);
+    checkpoint();
     if (status === 'completed') {
       const params = tf.tensor1d(Float32Array.from(phi));
       try {
@@ -197,7 +248,8 @@ export async function train(configInput: unknown, options: TrainOptions): Promis
         params.dispose();
       }
     }
-    info(status, done);
+    info(status);
+    started = false;
     return {
       dir: options.out,
       config,
@@ -207,7 +259,70 @@ export async function train(configInput: unknown, options: TrainOptions): Promis
       backend,
       ...(last ? { last } : {}),
     };
-  } finally {
-    setup.dispose();
+  } catch (error) {
+    if (started) {
+      try {
+        info('failed', (error as Error).message);
+      } catch {
+        // the disk may be full: the error being thrown matters more than run.json
+      }
+    }
+    throw error;
   }
+}
+
+/** One meta-iteration, guarded: any non-finite or diverged number throws a NumericFailure. */
+async function iteration(
+  config: Config,
+  setup: RunSetup,
+  updater: ReturnType<typeof createMetaUpdater>,
+  phi: Float64Array,
+  it: number,
+): Promise<{ phi: Float64Array; metrics: MetricsRecord; warnings: readonly string[] }> {
+  const numeric = (error: unknown) =>
+    !(error instanceof NumericFailure) && isNumericError(error)
+      ? numericFailure(config, it, (error as Error).message)
+      : error;
+  const tasks = pickTasks(
+    setup.tasks.train,
+    config.meta.tasksPerBatch,
+    iterationSeed(config.seed, it, 'tasks'),
+  );
+  let step: Awaited<ReturnType<RunSetup['method']['step']>>;
+  try {
+    step = await setup.method.step({
+      phi,
+      tasks,
+      iteration: it,
+      seed: iterationSeed(config.seed, it, 'method'),
+    });
+  } catch (error) {
+    throw numeric(error);
+  }
+  let updated: ReturnType<typeof updater.update>;
+  try {
+    const problem =
+      (Number.isFinite(step.objective) ? undefined : `the objective is ${step.objective}`) ??
+      vectorProblem('meta-gradient', step.gradient);
+    if (problem) throw numericFailure(config, it, problem);
+    updated = updater.update(phi, step);
+  } catch (error) {
+    throw numeric(error);
+  } finally {
+    step.trustRegion?.dispose();
+  }
+  const problem = vectorProblem('phi', updated.phi, DIVERGENCE_LIMIT);
+  if (problem) throw numericFailure(config, it, `after the meta-update ${problem}`);
+  return {
+    phi: updated.phi,
+    warnings: step.warnings ?? [],
+    metrics: {
+      iteration: it,
+      objective: step.objective,
+      preAdaptationReturn: step.preAdaptationReturn,
+      gradientNorm: norm(step.gradient),
+      ...step.diagnostics,
+      ...updated.metrics,
+    },
+  };
 }

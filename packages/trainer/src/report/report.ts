@@ -30,6 +30,8 @@ interface RunData {
   readonly info?: RunInfo;
   readonly metrics: readonly MetricsRecord[];
   readonly results?: MetaTestResults;
+  /** metrics.jsonl ended with a torn line (an interrupted write), which is left out. */
+  readonly tornMetrics: boolean;
 }
 
 function readRun(dir: string): RunData {
@@ -40,12 +42,14 @@ function readRun(dir: string): RunData {
     ? run.readJson<MetaTestResults>(RUN_FILES.results)
     : undefined;
   const method = info?.method ?? results?.method ?? config.method.kind;
+  const metrics = run.readMetricsChecked();
   return {
     dir,
     label: `${config.name} (${method})`,
     config,
     ...(info ? { info } : {}),
-    metrics: run.readMetrics(),
+    metrics: metrics.rows,
+    tornMetrics: metrics.tornLine !== undefined,
     ...(results ? { results } : {}),
   };
 }
@@ -117,6 +121,14 @@ function nonStationaryMark(run: RunData): string {
   return iterations > 0 ? ` (\\* ${iterations} non-stationary)` : '';
 }
 
+/** ' (incomplete: ...)' for a run that has not completed its meta-iterations, else ''. */
+function incompleteNote(run: RunData): string {
+  const status = run.info?.status;
+  if (status === 'completed') return '';
+  const total = run.info?.total ?? run.config.meta.iterations;
+  return ` (incomplete: ${status === 'running' || status === undefined ? 'stopped or still running' : status}, ${run.metrics.length} of ${total})`;
+}
+
 function summary(runs: readonly RunData[]): string {
   const lines = ['# bomrl report', ''];
   lines.push('| run | method | iterations | first objective | last objective | directory |');
@@ -125,7 +137,13 @@ function summary(runs: readonly RunData[]): string {
     const first = run.metrics[0];
     const last = run.metrics[run.metrics.length - 1];
     lines.push(
-      `| ${run.config.name} | ${run.info?.method ?? run.config.method.kind} | ${run.metrics.length}${run.info?.status === 'interrupted' ? ' (interrupted)' : ''}${nonStationaryMark(run)} | ${fmt(first && num(first, 'objective'))} | ${fmt(last && num(last, 'objective'))} | ${run.dir} |`,
+      `| ${run.config.name} | ${run.info?.method ?? run.config.method.kind} | ${run.metrics.length}${incompleteNote(run)}${nonStationaryMark(run)} | ${fmt(first && num(first, 'objective'))} | ${fmt(last && num(last, 'objective'))} | ${run.dir} |`,
+    );
+  }
+  for (const run of runs.filter((r) => r.tornMetrics)) {
+    lines.push(
+      '',
+      `Note: ${run.dir}/metrics.jsonl ends with a torn line (an interrupted write); it is left out.`,
     );
   }
   if (runs.some((run) => nonStationaryMark(run) !== '')) {
@@ -144,6 +162,12 @@ function summary(runs: readonly RunData[]): string {
     if (!res) {
       lines.push('No results.json yet: run `bomrl test <run-dir>`.');
       continue;
+    }
+    if (res.complete === false) {
+      lines.push(
+        `Evaluated an unfinished run at its checkpoint (meta-iteration ${res.iteration ?? '?'}).`,
+        '',
+      );
     }
     lines.push(
       `${res.tasks} held-out tasks x ${res.seeds} seed(s), ${res.episodesPerTask} fresh episodes per task per round; mean ± standard error over tasks x seeds.`,

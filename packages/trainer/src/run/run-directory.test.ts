@@ -43,4 +43,55 @@ describe('RunDirectory', () => {
     writeFileAtomic(f, 'new');
     expect(fs.readFileSync(f, 'utf8')).toBe('new');
   });
+
+  it('drops a torn last metrics line, keeps a complete one without newline, names a bad line', () => {
+    const run = new RunDirectory(tmp());
+    const f = run.file(RUN_FILES.metrics);
+    fs.writeFileSync(f, '{"iteration":0,"x":1}\n{"iteration":1,"x":2}\n{"iteration":2,"x"');
+    expect(run.readMetricsChecked()).toEqual({
+      rows: [
+        { iteration: 0, x: 1 },
+        { iteration: 1, x: 2 },
+      ],
+      tornLine: '{"iteration":2,"x"',
+    });
+    fs.writeFileSync(f, '{"iteration":0}\n{"iteration":1}');
+    expect(run.readMetricsChecked()).toEqual({ rows: [{ iteration: 0 }, { iteration: 1 }] });
+    fs.writeFileSync(f, '{"iteration":0}\nnot json\n{"iteration":2}\n');
+    expect(() => run.readMetrics()).toThrow(`${f}:2 is not a metrics row`);
+    fs.writeFileSync(f, '{"iteration":"zero"}\n');
+    expect(() => run.readMetrics()).toThrow(`${f}:1 is not a metrics row`);
+  });
+
+  it('removes stale temporary files but never a lock in the making', () => {
+    const run = new RunDirectory(tmp());
+    fs.mkdirSync(run.file('checkpoints'));
+    for (const f of [
+      '.metrics.csv.1.2.tmp',
+      'checkpoints/.latest.json.3.4.tmp',
+      '.bomrl-lock.5.tmp',
+      'keep.tmp',
+    ])
+      fs.writeFileSync(run.file(f), '');
+    expect(
+      run
+        .removeStaleTempFiles()
+        .map((f) => path.basename(f))
+        .sort(),
+    ).toEqual(['.latest.json.3.4.tmp', '.metrics.csv.1.2.tmp']);
+    expect(fs.readdirSync(run.dir).sort()).toEqual([
+      '.bomrl-lock.5.tmp',
+      'checkpoints',
+      'keep.tmp',
+    ]);
+  });
+
+  it('a failed write names the file and leaves no temporary file', () => {
+    const dir = tmp();
+    fs.mkdirSync(path.join(dir, 'target.json')); // renaming a file over a directory fails
+    expect(() => writeFileAtomic(path.join(dir, 'target.json'), 'x')).toThrow(
+      `cannot write ${path.join(dir, 'target.json')}:`,
+    );
+    expect(fs.readdirSync(dir)).toEqual(['target.json']);
+  });
 });

@@ -1,6 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from './atomic-file';
+import {
+  appendFileDurable,
+  isAtomicTempFile,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from './atomic-file';
+import { RunDirectoryError } from './run-errors';
 
 /** One row of metrics: flat numbers and strings; `iteration` orders and de-duplicates rows. */
 export type MetricsRecord = { readonly iteration: number } & Readonly<
@@ -15,7 +21,15 @@ export const RUN_FILES = {
   checkpoint: 'checkpoints/latest.json',
   policy: 'policy.json',
   results: 'results.json',
+  info: 'run.json',
 } as const;
+
+/** metrics.jsonl as read: the rows, and whether a torn last line (a crash mid-append) was dropped. */
+export interface MetricsRead {
+  readonly rows: MetricsRecord[];
+  /** The torn last line that was ignored, if any. */
+  readonly tornLine?: string;
+}
 
 /**
  * A run directory: the resolved config, metrics (JSON lines and CSV), an atomically written
@@ -46,30 +60,88 @@ export class RunDirectory {
     try {
       text = fs.readFileSync(f, 'utf8');
     } catch {
-      throw new Error(`run directory '${this.dir}' has no ${name}; is it a bomrl run directory?`);
+      throw new RunDirectoryError(
+        `run directory '${this.dir}' has no ${name}; is it a bomrl run directory?`,
+      );
     }
     try {
       return JSON.parse(text) as T;
     } catch (error) {
-      throw new Error(`${f} is not valid JSON: ${(error as Error).message}`);
+      throw new RunDirectoryError(`${f} is not valid JSON: ${(error as Error).message}`);
     }
   }
 
-  /** Appends one metrics row to metrics.jsonl. */
+  /** Appends one metrics row to metrics.jsonl (fsynced; errors name the file). */
   appendMetrics(record: MetricsRecord): void {
-    fs.mkdirSync(this.dir, { recursive: true });
-    fs.appendFileSync(this.file(RUN_FILES.metrics), `${JSON.stringify(record)}\n`);
+    appendFileDurable(this.file(RUN_FILES.metrics), `${JSON.stringify(record)}\n`);
   }
 
-  /** All metrics rows, in order. */
-  readMetrics(): MetricsRecord[] {
+  /**
+   * metrics.jsonl, checked: every complete line must be a JSON object with an integer
+   * `iteration`, else the error names the file and line. A last line without its newline that
+   * does not parse is a torn append (crash or full disk) and is reported, not returned.
+   */
+  readMetricsChecked(): MetricsRead {
     const f = this.file(RUN_FILES.metrics);
-    if (!fs.existsSync(f)) return [];
-    return fs
-      .readFileSync(f, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as MetricsRecord);
+    if (!fs.existsSync(f)) return { rows: [] };
+    const text = fs.readFileSync(f, 'utf8');
+    const lines = text.split('\n');
+    const last = lines.pop() ?? '';
+    const rows: MetricsRecord[] = [];
+    const parse = (line: string): MetricsRecord | undefined => {
+      try {
+        const r = JSON.parse(line) as MetricsRecord;
+        return r !== null && typeof r === 'object' && Number.isInteger(r.iteration) ? r : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    lines.forEach((line, i) => {
+      if (line.trim() === '') return;
+      const r = parse(line);
+      if (!r) {
+        throw new RunDirectoryError(
+          `${f}:${i + 1} is not a metrics row (expected a JSON object with an integer iteration): ${line.slice(0, 80)}`,
+        );
+      }
+      rows.push(r);
+    });
+    if (last.trim() === '') return { rows };
+    const r = parse(last);
+    // a complete row without its newline is kept; anything else is a torn append
+    if (r) return { rows: [...rows, r] };
+    return { rows, tornLine: last };
+  }
+
+  /** All metrics rows, in order (a torn last line is left out; see {@link readMetricsChecked}). */
+  readMetrics(): MetricsRecord[] {
+    return this.readMetricsChecked().rows;
+  }
+
+  /** Rewrites metrics.jsonl to exactly `rows` (atomically). */
+  writeMetrics(rows: readonly MetricsRecord[]): void {
+    writeFileAtomic(
+      this.file(RUN_FILES.metrics),
+      rows.map((r) => `${JSON.stringify(r)}\n`).join(''),
+    );
+  }
+
+  /**
+   * Removes temporary files left by a writer killed between writing and renaming. Only call it
+   * while holding the run lock (no other writer can own them then).
+   */
+  removeStaleTempFiles(): string[] {
+    const removed: string[] = [];
+    for (const sub of ['', path.dirname(RUN_FILES.checkpoint)]) {
+      const d = this.file(sub);
+      if (!fs.existsSync(d)) continue;
+      for (const name of fs.readdirSync(d)) {
+        if (!isAtomicTempFile(name) || name.startsWith('.bomrl-lock')) continue;
+        fs.rmSync(path.join(d, name), { force: true });
+        removed.push(path.join(d, name));
+      }
+    }
+    return removed;
   }
 
   /**
@@ -77,11 +149,7 @@ export class RunDirectory {
    * restarts from), so the resumed run's metrics equal an uninterrupted run's.
    */
   truncateMetricsAfter(iteration: number): void {
-    const kept = this.readMetrics().filter((r) => r.iteration <= iteration);
-    writeFileAtomic(
-      this.file(RUN_FILES.metrics),
-      kept.map((r) => `${JSON.stringify(r)}\n`).join(''),
-    );
+    this.writeMetrics(this.readMetrics().filter((r) => r.iteration <= iteration));
   }
 
   /** Rewrites metrics.csv from metrics.jsonl (columns: the union of keys, first-seen order). */

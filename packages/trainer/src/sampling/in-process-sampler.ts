@@ -28,7 +28,13 @@ export class InProcessSampler<Task> implements Sampler<Task> {
   }
 
   async sample(requests: readonly SampleRequest<Task>[]): Promise<Episode[][]> {
-    return requests.map((r) => this.collect(r));
+    const out: Episode[][] = [];
+    for (const r of requests) {
+      out.push(this.collect(r));
+      // yield between tasks so a Ctrl-C or SIGTERM handler runs promptly during long iterations
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return out;
   }
 
   private collect(request: SampleRequest<Task>): Episode[] {
