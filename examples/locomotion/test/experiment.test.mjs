@@ -66,21 +66,27 @@ const uninterruptedResults = () => (uninterrupted ??= runSuite(path.join(tmp, 'u
 
 /** Parses the README table rows into { family, method, cells: [mean, stderr][] }. */
 function parseTable(markdown) {
-  return markdown
-    .split('\n')
-    .filter((l) => l.startsWith('| ') && !l.startsWith('| family') && !l.startsWith('| ---'))
-    .map((l) => {
-      const cols = l
-        .split('|')
-        .slice(1, -1)
-        .map((c) => c.trim());
-      return {
-        family: cols[0],
-        method: cols[1],
-        seeds: Number(cols[2]),
-        cells: cols.slice(3).map((c) => c.split('±').map((x) => Number(x))),
-      };
-    });
+  return (
+    markdown
+      .split('\n')
+      .filter((l) => l.startsWith('| ') && !l.startsWith('| family') && !l.startsWith('| ---'))
+      .map((l) =>
+        l
+          .split('|')
+          .slice(1, -1)
+          .map((c) => c.trim()),
+      )
+      // result rows only: their round cells read 'mean ± s.e.' (report.md has other tables too)
+      .filter((cols) => cols.length > 3 && cols.slice(3).every((c) => c.includes('±')))
+      .map((cols) => {
+        return {
+          family: cols[0],
+          method: cols[1],
+          seeds: Number(cols[2]),
+          cells: cols.slice(3).map((c) => c.split('±').map((x) => Number(x))),
+        };
+      })
+  );
 }
 
 /** Asserts that a README section's table holds exactly the (formatted) numbers of `results`. */
