@@ -63,7 +63,12 @@ const plan = planRuns({
 });
 
 // Refuse to mix scales in one results directory before doing any work.
-collectResults(out);
+const existing = collectResults(out).scale;
+if (existing && existing.name !== args.scale) {
+  throw new Error(
+    `${out} holds '${existing.name}' runs; pass another --out for scale '${args.scale}' (results of two scales are never pooled)`,
+  );
+}
 const todo = plan.filter((r) => !isComplete(r));
 console.log(
   `locomotion suite, scale '${args.scale}': ${plan.length} runs, ${plan.length - todo.length} already finished`,
