@@ -72,6 +72,7 @@ function runEntry(dir) {
     method: done.method,
     seed: done.seed,
     scale: done.scale,
+    scaleSettings: done.scaleSettings,
     iterations: done.iterations,
     metaTest: {
       tasks: metaTest.tasks,
@@ -135,11 +136,17 @@ export function collectResults(out) {
       `${out} holds runs of several scales (${scales.join(', ')}); use a separate --out per scale`,
     );
   }
+  const settings = [...new Set(runs.map((r) => JSON.stringify(r.scaleSettings)))];
+  if (settings.length > 1) {
+    throw new Error(
+      `${out} holds '${scales[0]}' runs made with different definitions of that scale; rerun them into a fresh --out`,
+    );
+  }
   const scale = scales[0] ?? null;
   return {
     format: 'bomrl-locomotion-results',
     version: 1,
-    scale: scale ? { name: scale, ...SCALES[scale], paper: SCALES.paper } : null,
+    scale: scale ? { name: scale, ...runs[0].scaleSettings, paper: SCALES.paper } : null,
     runs,
     aggregates: aggregate(runs),
   };

@@ -94,6 +94,8 @@ export async function runOne(run, { scale, log = () => {} }) {
     method: run.method,
     seed: run.seed,
     scale,
+    // the scale's definition when the run was made: results.json reports this, not today's code
+    scaleSettings: SCALES[scale],
     iterations: result.iterations,
   });
   return { results, seconds };
