@@ -25,7 +25,7 @@ const { values: args } = parseArgs({
     methods: { type: 'string', default: Object.keys(METHODS).join(',') },
     seeds: { type: 'string', default: '3' },
     scale: { type: 'string', default: 'reduced' },
-    out: { type: 'string', default: path.join(REPO_ROOT, 'results/locomotion') },
+    out: { type: 'string' },
     runs: { type: 'string' },
     'no-readme': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -39,9 +39,9 @@ if (args.help) {
       `  --methods   comma list of ${Object.keys(METHODS)} (default all)`,
       '  --seeds     training seeds per family x method (default 3: seeds 0..2)',
       `  --scale     ${Object.keys(SCALES)} (default reduced)`,
-      '  --out       results directory (default results/locomotion)',
+      '  --out       results directory (default results/locomotion; smoke: runs/locomotion/smoke/results)',
       '  --runs      checkpoints and run directories (default runs/locomotion/<scale>, gitignored)',
-      "  --no-readme do not update the root README's locomotion table",
+      "  --no-readme do not update the root README's locomotion table (never updated at smoke scale)",
     ].join('\n'),
   );
   process.exit(0);
@@ -52,7 +52,11 @@ if (!Number.isInteger(seeds) || seeds < 1)
   throw new Error(`--seeds: want a positive integer, got '${args.seeds}'`);
 if (!SCALES[args.scale])
   throw new Error(`--scale: unknown '${args.scale}'; use one of ${Object.keys(SCALES)}`);
-const out = path.resolve(args.out);
+// smoke numbers are not results: they stay out of results/ and out of the README
+const smoke = args.scale === 'smoke';
+const out = path.resolve(
+  args.out ?? path.join(REPO_ROOT, smoke ? 'runs/locomotion/smoke/results' : 'results/locomotion'),
+);
 const plan = planRuns({
   families: parseList('families', args.families, FAMILIES),
   methods: parseList('methods', args.methods, Object.keys(METHODS)),
@@ -84,7 +88,7 @@ writeJsonAtomic(path.join(out, 'results.json'), results);
 const written = writeReport(
   results,
   out,
-  args['no-readme'] ? undefined : path.join(REPO_ROOT, 'README.md'),
+  args['no-readme'] || smoke ? undefined : path.join(REPO_ROOT, 'README.md'),
 );
 console.log(
   `wrote ${path.join(out, 'results.json')}, ${written.report} and ${written.plots.length} plots`,
