@@ -91,7 +91,8 @@ export const SCALES = {
     extra: [],
   },
   reduced: {
-    description: 'one reduced scale for a ~4 h suite on 2 cores (HalfCheetah families)',
+    description:
+      'one reduced scale for every method, meant for a ~4 h suite on 2 cores; re-size it from measured costs before launching (see the README)',
     iterations: 50,
     tasksPerBatch: 4,
     episodes: 10,
