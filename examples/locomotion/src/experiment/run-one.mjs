@@ -1,0 +1,102 @@
+/**
+ * One run of the suite, resumable: train (continuing from the checkpoint when there is one),
+ * meta-test on the held-out tasks after 0..3 adaptation rounds, copy the small files into
+ * results/, and write the completion file last. A run whose completion file exists is never
+ * touched again.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  loadConfigFile,
+  metaTest,
+  RunDirectory,
+  readCheckpoint,
+  train,
+  writeJsonAtomic,
+} from '@bomrl/trainer';
+import { META_TEST_ROUNDS, SCALES } from './suite-plan.mjs';
+
+/** Written last into a run's result directory: its presence means the run is finished. */
+export const COMPLETE_FILE = 'complete.json';
+/** One line per start of a run (in the run directory, outside git): attempts and resume points. */
+export const ATTEMPTS_FILE = 'attempts.jsonl';
+/** The small files copied from the trainer's run directory into results/. */
+export const RESULT_FILES = ['config.json', 'metrics.jsonl', 'metrics.csv', 'run.json'];
+/** The meta-test results' name in results/ (the trainer writes them as results.json). */
+export const META_TEST_FILE = 'meta-test.json';
+
+/** Whether the run finished (its completion file exists). */
+export function isComplete(run) {
+  return fs.existsSync(path.join(run.resultDir, COMPLETE_FILE));
+}
+
+/** The lines of a run's attempt log: one per start, one per finish (empty if it never started). */
+export function readAttempts(run) {
+  const file = path.join(run.runDir, ATTEMPTS_FILE);
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+}
+
+/**
+ * Trains, meta-tests and files one planned run.
+ * @param {import('./suite-plan.mjs').PlannedRun} run
+ * @param {{ scale: string, log?: (line: string) => void }} options
+ */
+export async function runOne(run, { scale, log = () => {} }) {
+  const config = loadConfigFile(run.configFile, run.overrides);
+  const trainDir = path.join(run.runDir, 'train');
+  const trainRun = new RunDirectory(trainDir);
+  // A run killed before its first checkpoint has nothing to resume: start it afresh.
+  const resume = trainRun.hasCheckpoint();
+  if (!resume) fs.rmSync(trainDir, { recursive: true, force: true });
+  const from = resume ? readCheckpoint(trainRun).iteration : 0;
+  const previous = readAttempts(run).filter((a) => !a.finished).length;
+  fs.mkdirSync(run.runDir, { recursive: true });
+  fs.appendFileSync(
+    path.join(run.runDir, ATTEMPTS_FILE),
+    `${JSON.stringify({ attempt: previous + 1, resumedFromIteration: from, startedAt: new Date().toISOString() })}\n`,
+  );
+  const t0 = performance.now();
+  const result = await train(config, {
+    out: trainDir,
+    resume,
+    log,
+    onProgress: ({ done, total, metrics }) =>
+      log(
+        `[${config.name}] iteration ${done}/${total}: post-adaptation return ${metrics.objective.toFixed(2)}`,
+      ),
+  });
+  if (result.status !== 'completed') throw new Error(`${config.name}: training was interrupted`);
+  const s = SCALES[scale];
+  const results = await metaTest(trainDir, {
+    rounds: META_TEST_ROUNDS,
+    episodes: s.episodes,
+    ...(s.testTasks === null ? {} : { tasks: s.testTasks }),
+  });
+  fs.mkdirSync(run.resultDir, { recursive: true });
+  for (const name of RESULT_FILES) {
+    fs.copyFileSync(path.join(trainDir, name), path.join(run.resultDir, name));
+  }
+  writeJsonAtomic(path.join(run.resultDir, META_TEST_FILE), results);
+  const seconds = (performance.now() - t0) / 1000;
+  fs.appendFileSync(
+    path.join(run.runDir, ATTEMPTS_FILE),
+    `${JSON.stringify({ attempt: previous + 1, finished: true, seconds })}\n`,
+  );
+  // last: its presence marks the run finished
+  writeJsonAtomic(path.join(run.resultDir, COMPLETE_FILE), {
+    family: run.family,
+    method: run.method,
+    seed: run.seed,
+    scale,
+    // the scale's definition when the run was made: results.json reports this, not today's code
+    scaleSettings: SCALES[scale],
+    iterations: result.iterations,
+  });
+  return { results, seconds };
+}
