@@ -1,5 +1,5 @@
 import type { SolverSpec } from '@bomrl/adaptation';
-import { hessianVectorProduct, scoped } from '@bomrl/core';
+import { scoped } from '@bomrl/core';
 import type { Policy } from '@bomrl/policies';
 import type { Scalar, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -16,6 +16,7 @@ import {
   solveLowerLevel,
 } from '../hypergradient/sampled';
 import type { Episode, Sampler } from '../sampling/sampler';
+import { meanKlFisher } from './kl-fisher';
 import { episodeReturns } from './maml-batch';
 import { subSeed } from './maml-sampled';
 import type { MetaMethod, MetaStepInput, MetaStepResult, TrustRegionPieces } from './method';
@@ -313,9 +314,13 @@ function sampledTrustRegion(
   states: readonly TaskState[],
   settings: SampledBomrlSettings,
 ): TrustRegionPieces {
-  const point = toTensor(phiValues);
   // a distinct tensor for pi_old: tfjs would otherwise differentiate through both arguments
   const old = toTensor(phiValues);
+  const fisher = meanKlFisher(
+    policy,
+    phiValues,
+    states.map((s) => s.prepared.data.batch.observations),
+  );
   const meanKl = (x: Tensor1D): Scalar =>
     tf.tidy(
       () =>
@@ -346,14 +351,14 @@ function sampledTrustRegion(
     }
   };
   return {
-    fisherVector: (v) =>
-      scoped(() => Float64Array.from(hessianVectorProduct(meanKl, point, toTensor(v)).dataSync())),
+    fisherVector: fisher.fisherVector,
     evaluate: (candidate) => ({
       kl: scoped(() => meanKl(toTensor(candidate)).dataSync()[0]!),
       improvement: improvementAt(candidate),
     }),
     dispose: () => {
-      tf.dispose([point, old]);
+      fisher.dispose();
+      tf.dispose(old);
       disposeStates(states);
     },
   };
