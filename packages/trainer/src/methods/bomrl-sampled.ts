@@ -1,5 +1,12 @@
-import type { SolverSpec } from '@bomrl/adaptation';
-import { scoped } from '@bomrl/core';
+import {
+  forwardKL,
+  l2,
+  lowerLevelObjective,
+  reverseKL,
+  type SolverSpec,
+  sampledData,
+} from '@bomrl/adaptation';
+import { gradient, scoped } from '@bomrl/core';
 import type { Policy } from '@bomrl/policies';
 import type { Scalar, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -61,6 +68,12 @@ export function sampledSettings(config: Config, lambda?: number): SampledBomrlSe
     gamma: config.env.gamma,
     solver: solverOf(method),
     gaeLambda: config.sampler.gaeLambda,
+    adjointSolver: method.adjoint.solver,
+    cg: {
+      maxIter: method.adjoint.iterations,
+      tol: method.adjoint.tolerance,
+      damping: method.adjoint.damping,
+    },
   };
 }
 
@@ -129,6 +142,7 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
         const prepared = pre.map((episodes) =>
           prepareTask(policy, phi, episodes, settings, ['full', 'ignore-data']),
         );
+        const startGradNorms = prepared.map((p) => lowerLevelGradNorm(policy, phi, p, settings));
         const solved: ReturnType<typeof solveLowerLevel>[] = [];
         try {
           for (const p of prepared) solved.push(solveLowerLevel(policy, phi, p, settings));
@@ -154,6 +168,9 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
           adjointProducts: 0,
           modeCosine: 0,
           maxStationarity: 0,
+          maxAdjointResidual: 0,
+          maxRelGradNorm: 0,
+          meanRelGradNorm: 0,
         };
         states.forEach((s, i) => {
           const g = outerPolicyGradient(policy, s.theta, s.post, gamma, settings.gaeLambda ?? 1);
@@ -167,12 +184,16 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
             d.modeCosine += cosine(r.gradients.full!, r.gradients['ignore-data']!) / n;
             d.adjointProducts += r.adjoint.iterations / n;
             d.maxStationarity = Math.max(d.maxStationarity, r.adjoint.stationarity);
+            d.maxAdjointResidual = Math.max(d.maxAdjointResidual, r.adjoint.relativeResidual);
           } finally {
             g.dispose();
           }
           const report = solved[i]!.report;
           d.solverSteps += report.solverSteps / n;
           d.maxLowerGradNorm = Math.max(d.maxLowerGradNorm, report.gradNorm);
+          const rel = report.gradNorm / Math.max(startGradNorms[i]!, Number.MIN_VALUE);
+          d.maxRelGradNorm = Math.max(d.maxRelGradNorm, rel);
+          d.meanRelGradNorm += rel / n;
           d.distance += report.distance / n;
         });
         const preStats = pre.map((e) => episodeReturns(e, gamma));
@@ -190,6 +211,9 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
             meanDistance: d.distance,
             meanAdjointProducts: d.adjointProducts,
             maxStationarity: d.maxStationarity,
+            maxAdjointResidual: d.maxAdjointResidual,
+            maxLowerRelGradNorm: d.maxRelGradNorm,
+            meanLowerRelGradNorm: d.meanRelGradNorm,
             modeCosine: d.modeCosine,
           },
           trustRegion: sampledTrustRegion(policy, input.phi, states, settings),
@@ -235,6 +259,27 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
       // the sampler belongs to the run, which closes it
     },
   };
+}
+
+const DISTANCE_OF = { 'forward-kl': forwardKL, 'reverse-kl': reverseKL, l2 } as const;
+
+/**
+ * ||grad_theta G(theta, phi)|| at theta = phi on a task's batch: where the lower-level solver
+ * starts, so ||grad G(theta')|| / this is how far toward stationarity it got.
+ */
+function lowerLevelGradNorm(
+  policy: Policy,
+  phi: Tensor1D,
+  task: PreparedTask,
+  settings: SampledBomrlSettings,
+): number {
+  return scoped(() => {
+    const G = lowerLevelObjective(
+      { distance: DISTANCE_OF[settings.distance], lambda: settings.lambda },
+      sampledData(policy, task.data.batch),
+    );
+    return tf.norm(gradient((t) => G(t, phi), tf.clone(phi))).dataSync()[0]!;
+  });
 }
 
 function cosine(a: Float64Array, b: Float64Array): number {
@@ -352,10 +397,19 @@ function sampledTrustRegion(
   };
   return {
     fisherVector: fisher.fisherVector,
-    evaluate: (candidate) => ({
-      kl: scoped(() => meanKl(toTensor(candidate)).dataSync()[0]!),
-      improvement: improvementAt(candidate),
-    }),
+    evaluate: (candidate) => {
+      const kl = scoped(() => meanKl(toTensor(candidate)).dataSync()[0]!);
+      let improvement: number | undefined;
+      // Lazy: re-solving every task's lower level is the expensive part, and the line search
+      // reads the improvement only for candidates whose (cheap) KL is within the bound.
+      return {
+        kl,
+        get improvement() {
+          improvement ??= improvementAt(candidate);
+          return improvement;
+        },
+      };
+    },
     dispose: () => {
       fisher.dispose();
       tf.dispose(old);
