@@ -168,7 +168,9 @@ export class GaussianMLPPolicy implements ContinuousPolicy {
     const batch = obs.shape[0]!;
     // tidy: unpacking and normalizing leave intermediate tensors (slices) behind
     const pieces = tf.tidy(() => unpackParams(params, this.paramShapes));
-    const x = tf.tidy(() => prepareObs(obs, this.obsDim, this.normalizer, 'GaussianMLPPolicy.fisher'));
+    const x = tf.tidy(() =>
+      prepareObs(obs, this.obsDim, this.normalizer, 'GaussianMLPPolicy.fisher'),
+    );
     let jacobian: MlpJacobian;
     let meanScale: Tensor2D;
     let logStdScale: Tensor1D;

@@ -1,3 +1,4 @@
+import { fastTanh } from '@bomrl/core';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -39,7 +40,7 @@ export class MlpJacobian {
         this.weightsT.push(tf.keep(tf.transpose(W)));
         const z = tf.add(tf.matMul(h, W), pieces[2 * l + 1]!) as Tensor2D;
         if (l + 1 === layers) return z;
-        h = tf.tanh(z);
+        h = fastTanh(z);
         this.slopes.push(tf.keep(tf.sub(1, tf.square(h)) as Tensor2D));
       }
       throw new Error('MlpJacobian: an MLP needs at least one layer');
