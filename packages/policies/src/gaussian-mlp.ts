@@ -14,7 +14,7 @@ import {
 } from './mlp-policy';
 import type { ObservationNormalizer } from './normalizer';
 import type { ContinuousPolicy, DiagGaussianDistribution, FisherOperator } from './policy';
-import { sampleDiagGaussianRows } from './sampling';
+import { forEachRowBlock, sampleDiagGaussianRows } from './sampling';
 import {
   type ErrorFactory,
   expectFinite,
@@ -207,13 +207,19 @@ export class GaussianMLPPolicy implements ContinuousPolicy {
     };
   }
 
-  sample(params: Tensor1D, obs: Tensor, rng: Random): Float32Array {
+  sample(params: Tensor1D, obs: Tensor, rng: Random | readonly Random[]): Float32Array {
     const { mean, logStd } = this.distribution(params, obs);
     const mu = mean.dataSync();
     const std = Float64Array.from(logStd.dataSync(), Math.exp);
     mean.dispose();
     logStd.dispose();
-    return sampleDiagGaussianRows(mu, std, obs.shape[0]!, this.actDim, rng);
+    const d = this.actDim;
+    const out = new Float32Array(obs.shape[0]! * d);
+    forEachRowBlock(obs.shape[0]!, rng, (first, rows, g) => {
+      const block = mu.subarray(first * d, (first + rows) * d);
+      out.set(sampleDiagGaussianRows(block, std, rows, d, g), first * d);
+    });
+    return out;
   }
 
   mode(params: Tensor1D, obs: Tensor): Float32Array {

@@ -93,8 +93,13 @@ export interface Policy<TAction extends ActionArray = ActionArray> {
    * Hessian-vector products of the mean KL instead (same numbers, slower).
    */
   fisher?(params: Tensor1D, obs: Tensor, weights?: Tensor1D): FisherOperator;
-  /** One action per observation drawn with `rng` (not differentiable; for stepping envs). */
-  sample(params: Tensor1D, obs: Tensor, rng: Random): TAction;
+  /**
+   * One action per observation drawn with `rng` (not differentiable; for stepping envs).
+   * With an array of k generators the rows form k equal consecutive blocks, block j drawn with
+   * `rng[j]` exactly as `sample` on that block alone would draw it: one forward pass serves
+   * several independently seeded streams (e.g. every task's envs under shared parameters).
+   */
+  sample(params: Tensor1D, obs: Tensor, rng: Random | readonly Random[]): TAction;
   /** The most likely action per observation (argmax / mean), for evaluation. */
   mode(params: Tensor1D, obs: Tensor): TAction;
   /** Observations tensor from plain numbers (row-major for vectors); checks the length. */

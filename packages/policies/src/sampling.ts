@@ -87,3 +87,23 @@ export function softmaxRows(logits: ArrayLike<number>, rows: number, cols: numbe
   }
   return out;
 }
+
+/**
+ * Splits `batch` rows into `rng.length` equal consecutive blocks (or one block for a single
+ * generator) and calls `draw(firstRow, rows, generator)` per block, in order.
+ */
+export function forEachRowBlock(
+  batch: number,
+  rng: Random | readonly Random[],
+  draw: (firstRow: number, rows: number, generator: Random) => void,
+): void {
+  const generators: readonly Random[] = Array.isArray(rng) ? rng : [rng as Random];
+  const k = generators.length;
+  if (k === 0 || batch % k !== 0) {
+    throw new RangeError(
+      `sample: ${batch} observations do not split into ${k} equal blocks, one per generator`,
+    );
+  }
+  const rows = batch / k;
+  generators.forEach((g, j) => draw(j * rows, rows, g));
+}
