@@ -63,7 +63,8 @@ export const policySchema = z.discriminatedUnion('kind', [
 
 const solverSchema = z
   .strictObject({
-    kind: z.enum(['adam', 'gradient-ascent', 'closed-form']).default('adam'),
+    /** 'lbfgs' is curvature-aware (no learning rate: `lr` is ignored), for MLP lower levels. */
+    kind: z.enum(['adam', 'gradient-ascent', 'closed-form', 'lbfgs']).default('adam'),
     lr: z.number().positive().default(0.05),
     maxSteps: z.int().positive().default(500),
     tol: z.number().positive().default(1e-6),

@@ -45,9 +45,10 @@ function solverOf(method: BomrlConfig): SolverSpec {
   const s = method.solver;
   if (s.kind === 'closed-form') {
     throw new RangeError(
-      "method.solver.kind: 'closed-form' exists only in exact mode; use 'adam' or 'gradient-ascent' in sampled mode",
+      "method.solver.kind: 'closed-form' exists only in exact mode; use 'adam', 'gradient-ascent' or 'lbfgs' in sampled mode",
     );
   }
+  if (s.kind === 'lbfgs') return { kind: 'lbfgs', maxSteps: s.maxSteps, tol: s.tol };
   return { kind: s.kind, lr: s.lr, maxSteps: s.maxSteps, tol: s.tol };
 }
 
