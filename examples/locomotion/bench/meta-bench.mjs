@@ -130,6 +130,9 @@ async function main() {
     }
     if (name === 'maml-trpo' && r.last) result.mamlTrpo.lastMetrics = r.last;
   }
+  // No worker-thread executor yet: everything runs in this thread, so there is nothing to compare.
+  result.workers = null;
+  result.identicalAcrossWorkers = null;
   result.peakRssMB = round(process.resourceUsage().maxRSS / 1024);
   result.settings = { ...args, cpus: os.cpus().length, cpu: os.cpus()[0]?.model };
   if (args.json) console.log(JSON.stringify(result));
