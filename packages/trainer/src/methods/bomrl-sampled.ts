@@ -133,6 +133,14 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
       if (n === 0) throw new RangeError('bomrl-sampled: a meta-batch needs at least one task');
       const phi = toTensor(input.phi);
       const states: TaskState[] = [];
+      // wall-clock seconds per phase, for metrics.jsonl (where a meta-iteration's time goes)
+      const seconds = { sampling: 0, lowerLevel: 0, hypergradient: 0 };
+      let clock = performance.now();
+      const lap = (phase: keyof typeof seconds) => {
+        const now = performance.now();
+        seconds[phase] += (now - clock) / 1000;
+        clock = now;
+      };
       try {
         const pre = await collect(
           input.tasks.map(() => phi),
@@ -143,6 +151,7 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
         const prepared = pre.map((episodes) =>
           prepareTask(policy, phi, episodes, settings, ['full', 'ignore-data']),
         );
+        lap('sampling');
         const startGradNorms = prepared.map((p) => lowerLevelGradNorm(policy, phi, p, settings));
         const solved: ReturnType<typeof solveLowerLevel>[] = [];
         try {
@@ -152,12 +161,14 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
           for (const s of solved) s.theta.dispose();
           throw error;
         }
+        lap('lowerLevel');
         const post = await collect(
           solved.map((s) => s.theta),
           input.tasks,
           input.seed,
           1,
         );
+        lap('sampling');
         prepared.forEach((p, i) => {
           states.push(taskState(policy, p, solved[i]!.theta, post[i]!, gamma, config));
         });
@@ -197,6 +208,7 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
           d.meanRelGradNorm += rel / n;
           d.distance += report.distance / n;
         });
+        lap('hypergradient');
         const preStats = pre.map((e) => episodeReturns(e, gamma));
         const postStats = post.map((e) => episodeReturns(e, gamma));
         const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / n;
@@ -216,6 +228,9 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
             maxLowerRelGradNorm: d.maxRelGradNorm,
             meanLowerRelGradNorm: d.meanRelGradNorm,
             modeCosine: d.modeCosine,
+            samplingSeconds: seconds.sampling,
+            lowerLevelSeconds: seconds.lowerLevel,
+            hypergradientSeconds: seconds.hypergradient,
           },
           trustRegion: sampledTrustRegion(policy, input.phi, states, settings),
         };
