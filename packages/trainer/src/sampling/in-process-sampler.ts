@@ -56,8 +56,8 @@ export class InProcessSampler<Task> implements Sampler<Task> {
     }
     const groups = new Map<Tensor1D, Map<number, number[]>>();
     requests.forEach((r, i) => {
-      let bySize = groups.get(r.params);
-      if (!bySize) groups.set(r.params, (bySize = new Map()));
+      const bySize = groups.get(r.params) ?? new Map<number, number[]>();
+      groups.set(r.params, bySize);
       const list = bySize.get(r.episodes) ?? [];
       list.push(i);
       bySize.set(r.episodes, list);
