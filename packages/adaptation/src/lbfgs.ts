@@ -6,6 +6,8 @@ import { AdaptationError, checkInteger, checkPositive } from './errors';
  * the implicit gradient's stationarity assumption fails. Each iteration costs one value+gradient
  * evaluation (plus backtracking ones when the first trial step does not give sufficient
  * ascent); no Hessian-vector products. Warm-started from theta0 (= phi in the operator).
+ * Experimental for large MLPs: it has no step cap, and on HalfCheetahVel's importance-ratio
+ * objective (17-128-128-6, lambda 0.5) it was measured to diverge (see the locomotion example).
  */
 export interface LbfgsSolver {
   readonly kind: 'lbfgs';
