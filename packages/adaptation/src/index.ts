@@ -48,6 +48,7 @@ export {
   type AdamSolver,
   type GradientAscentSolver,
   type IterativeSolver,
+  type LbfgsSolver,
   maximize,
   type NewtonSolver,
   type ProblemStructure,

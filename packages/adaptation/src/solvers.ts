@@ -2,6 +2,9 @@ import { choleskySolve, hessianVectorProduct, valueAndGradient } from '@bomrl/co
 import type { Scalar, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { AdaptationError, checkInteger, checkPositive } from './errors';
+import { type LbfgsSolver, lbfgsMaximize } from './lbfgs';
+
+export type { LbfgsSolver } from './lbfgs';
 
 /**
  * Newton's method with a capped, regularized step: the default for exact tabular problems,
@@ -55,7 +58,7 @@ export interface GradientAscentSolver {
 }
 
 /** The iterative solvers. */
-export type IterativeSolver = NewtonSolver | AdamSolver | GradientAscentSolver;
+export type IterativeSolver = NewtonSolver | AdamSolver | GradientAscentSolver | LbfgsSolver;
 
 /**
  * How to solve the lower-level problem. `'auto'` (default) uses the closed form where one
@@ -119,9 +122,17 @@ export function maximize(
       return adam(f, theta0, solver);
     case 'gradient-ascent':
       return gradientAscent(f, theta0, solver);
+    case 'lbfgs': {
+      const { x, steps } = lbfgsMaximize(
+        (y) => evaluate(f, y),
+        Float64Array.from(theta0.dataSync()),
+        solver,
+      );
+      return finish(f, x, steps, solver.tol ?? 1e-5);
+    }
     default:
       throw new AdaptationError(
-        `maximize: unknown solver kind '${String((solver as { kind: unknown }).kind)}'; use 'newton', 'adam' or 'gradient-ascent'`,
+        `maximize: unknown solver kind '${String((solver as { kind: unknown }).kind)}'; use 'newton', 'adam', 'gradient-ascent' or 'lbfgs'`,
       );
   }
 }

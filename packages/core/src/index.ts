@@ -44,5 +44,6 @@ export {
   withUncorrectedGradients,
 } from './gradients/registration';
 export { logSoftmax, logSumExp } from './ops/log-softmax';
+export { fastTanh } from './ops/tanh';
 export { Random, type RandomState } from './random';
 export { scoped } from './scope';

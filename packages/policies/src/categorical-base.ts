@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkBatch, indexTensor } from './common';
 import { categoricalEntropy, categoricalKL, categoricalLogProb } from './distributions';
 import type { CategoricalDistribution } from './policy';
-import { argmaxRows, sampleCategoricalRows } from './sampling';
+import { argmaxRows, forEachRowBlock, sampleCategoricalRows } from './sampling';
 import { expectIndicesBelow, expectTensor } from './validation';
 
 /**
@@ -61,8 +61,15 @@ export abstract class CategoricalPolicyBase {
     return tf.tidy(() => categoricalKL(this.logits(paramsP, obs), this.logits(paramsQ, obs)));
   }
 
-  sample(params: Tensor1D, obs: Tensor, rng: Rng): Int32Array {
-    return sampleCategoricalRows(this.logitValues(params, obs), obs.shape[0]!, this.nActions, rng);
+  sample(params: Tensor1D, obs: Tensor, rng: Rng | readonly Rng[]): Int32Array {
+    const logits = this.logitValues(params, obs);
+    const A = this.nActions;
+    const out = new Int32Array(obs.shape[0]!);
+    forEachRowBlock(obs.shape[0]!, rng, (first, rows, g) => {
+      const block = logits.subarray(first * A, (first + rows) * A);
+      out.set(sampleCategoricalRows(block, rows, A, g), first);
+    });
+    return out;
   }
 
   mode(params: Tensor1D, obs: Tensor): Int32Array {
@@ -74,9 +81,9 @@ export abstract class CategoricalPolicyBase {
   }
 
   /** The logits as plain numbers, for the non-differentiable samplers (frees the tensor). */
-  private logitValues(params: Tensor1D, obs: Tensor): ArrayLike<number> {
+  private logitValues(params: Tensor1D, obs: Tensor): Float32Array {
     const logits = this.logits(params, obs);
-    const values = logits.dataSync();
+    const values = logits.dataSync() as Float32Array;
     logits.dispose();
     return values;
   }

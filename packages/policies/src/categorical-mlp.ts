@@ -1,10 +1,11 @@
-import { paramCount, Rng, unpackParams } from '@bomrl/core';
+import { packParams, paramCount, Rng, unpackParams } from '@bomrl/core';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { CategoricalPolicyBase } from './categorical-base';
 import { checkParams, prepareObs, resolveNormalizer, rowsTensor } from './common';
 import type { PolicyJSON } from './json';
 import { glorotInit, mlpForward, mlpShapes } from './mlp';
+import { MlpJacobian, rowWeights } from './mlp-jacobian';
 import {
   describeMLP,
   type MLPArchitecture,
@@ -12,7 +13,7 @@ import {
   mlpPolicyJSON,
 } from './mlp-policy';
 import type { ObservationNormalizer } from './normalizer';
-import type { DiscretePolicy } from './policy';
+import type { DiscretePolicy, FisherOperator } from './policy';
 import {
   type ErrorFactory,
   expectFinite,
@@ -102,6 +103,43 @@ export class CategoricalMLPPolicy extends CategoricalPolicyBase implements Discr
       const x = prepareObs(obs, this.obsDim, this.normalizer, this.name);
       return mlpForward(unpackParams(params, this.paramShapes), x);
     });
+  }
+
+  /**
+   * Fisher of the categorical in its logits, diag(p) - p p^T per state, pulled back through the
+   * MLP's Jacobian.
+   */
+  fisher(params: Tensor1D, obs: Tensor, weights?: Tensor1D): FisherOperator {
+    const name = `${this.name}.fisher`;
+    checkParams(params, this.paramCount, name, () => this.describe());
+    const batch = obs.shape[0]!;
+    // tidy: unpacking and normalizing leave intermediate tensors (slices) behind
+    const pieces = tf.tidy(() => unpackParams(params, this.paramShapes));
+    const x = tf.tidy(() => prepareObs(obs, this.obsDim, this.normalizer, name));
+    let jacobian: MlpJacobian;
+    let probs: Tensor2D;
+    let w: Tensor2D;
+    try {
+      jacobian = new MlpJacobian(pieces, x);
+      probs = tf.softmax(jacobian.output);
+      w = rowWeights(weights, batch, name);
+    } finally {
+      tf.dispose(pieces);
+      if (x !== obs) x.dispose();
+    }
+    return {
+      apply: (v) =>
+        tf.tidy(() => {
+          const dz = jacobian.jvp(unpackParams(v, this.paramShapes));
+          const pdz = tf.mul(probs, dz);
+          const g = tf.mul(w, tf.sub(pdz, tf.mul(probs, tf.sum(pdz, 1, true))));
+          return packParams(jacobian.vjp(g as Tensor2D));
+        }),
+      dispose: () => {
+        jacobian.dispose();
+        tf.dispose([probs, w]);
+      },
+    };
   }
 
   obsTensor(obs: ArrayLike<number>): Tensor2D {

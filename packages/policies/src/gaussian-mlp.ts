@@ -1,10 +1,11 @@
-import { paramCount, Rng, unpackParams } from '@bomrl/core';
+import { packParams, paramCount, Rng, unpackParams } from '@bomrl/core';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkBatch, checkParams, prepareObs, resolveNormalizer, rowsTensor } from './common';
 import { gaussianEntropy, gaussianKL, gaussianLogProb } from './distributions';
 import type { PolicyJSON } from './json';
 import { glorotInit, mlpForward, mlpShapes } from './mlp';
+import { MlpJacobian, rowWeights } from './mlp-jacobian';
 import {
   describeMLP,
   type MLPArchitecture,
@@ -12,8 +13,8 @@ import {
   mlpPolicyJSON,
 } from './mlp-policy';
 import type { ObservationNormalizer } from './normalizer';
-import type { ContinuousPolicy, DiagGaussianDistribution } from './policy';
-import { sampleDiagGaussianRows } from './sampling';
+import type { ContinuousPolicy, DiagGaussianDistribution, FisherOperator } from './policy';
+import { forEachRowBlock, sampleDiagGaussianRows } from './sampling';
 import {
   type ErrorFactory,
   expectFinite,
@@ -156,13 +157,69 @@ export class GaussianMLPPolicy implements ContinuousPolicy {
     });
   }
 
-  sample(params: Tensor1D, obs: Tensor, rng: Rng): Float32Array {
+  /**
+   * Fisher of the diagonal Gaussian in (mean, log-std): diag(1/sigma^2) for the mean and 2 for
+   * each log-std (mean and log-std do not mix), pulled back through the mean MLP's Jacobian.
+   * A log-std entry held at the minStd clamp has zero Fisher (it does not move the policy),
+   * exactly as the Hessian of the clamped KL.
+   */
+  fisher(params: Tensor1D, obs: Tensor, weights?: Tensor1D): FisherOperator {
+    checkParams(params, this.paramCount, 'GaussianMLPPolicy', () => this.describe());
+    const batch = obs.shape[0]!;
+    // tidy: unpacking and normalizing leave intermediate tensors (slices) behind
+    const pieces = tf.tidy(() => unpackParams(params, this.paramShapes));
+    const x = tf.tidy(() =>
+      prepareObs(obs, this.obsDim, this.normalizer, 'GaussianMLPPolicy.fisher'),
+    );
+    let jacobian: MlpJacobian;
+    let meanScale: Tensor2D;
+    let logStdScale: Tensor1D;
+    try {
+      jacobian = new MlpJacobian(pieces.slice(0, -1), x);
+      [meanScale, logStdScale] = tf.tidy(() => {
+        const w = rowWeights(weights, batch, 'GaussianMLPPolicy.fisher');
+        const logStd = pieces[pieces.length - 1] as Tensor1D;
+        const floor = this.config.minStd > 0 ? Math.log(this.config.minStd) : -Infinity;
+        // tfjs's maximum passes the gradient to its first argument where a >= b: same mask
+        const free = tf.cast(tf.greaterEqual(logStd, floor), 'float32');
+        const invVar = tf.exp(tf.mul(-2, tf.maximum(logStd, floor)));
+        return [
+          tf.mul(w, tf.reshape(invVar, [1, this.actDim])) as Tensor2D,
+          tf.mul(tf.mul(2, tf.sum(w)), free) as Tensor1D,
+        ];
+      });
+    } finally {
+      tf.dispose(pieces);
+      if (x !== obs) x.dispose();
+    }
+    return {
+      apply: (v) =>
+        tf.tidy(() => {
+          const pieces = unpackParams(v, this.paramShapes);
+          const dMean = jacobian.jvp(pieces.slice(0, -1));
+          const grads = jacobian.vjp(tf.mul(dMean, meanScale) as Tensor2D);
+          return packParams([...grads, tf.mul(pieces[pieces.length - 1]!, logStdScale)]);
+        }),
+      dispose: () => {
+        jacobian.dispose();
+        tf.dispose([meanScale, logStdScale]);
+      },
+    };
+  }
+
+  sample(params: Tensor1D, obs: Tensor, rng: Rng | readonly Rng[]): Float32Array {
     const { mean, logStd } = this.distribution(params, obs);
     const mu = mean.dataSync();
     const std = Float64Array.from(logStd.dataSync(), Math.exp);
     mean.dispose();
     logStd.dispose();
-    return sampleDiagGaussianRows(mu, std, obs.shape[0]!, this.actDim, rng);
+    const d = this.actDim;
+    const out = new Float32Array(obs.shape[0]! * d);
+    forEachRowBlock(obs.shape[0]!, rng, (first, rows, g) => {
+      const block = mu.subarray(first * d, (first + rows) * d);
+      out.set(sampleDiagGaussianRows(block, std, rows, d, g), first * d);
+    });
+    return out;
   }
 
   mode(params: Tensor1D, obs: Tensor): Float32Array {

@@ -31,6 +31,7 @@ export type {
   ContinuousPolicy,
   DiagGaussianDistribution,
   DiscretePolicy,
+  FisherOperator,
   Policy,
   PolicyDistribution,
   PolicyKind,

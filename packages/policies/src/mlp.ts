@@ -1,4 +1,4 @@
-import type { Rng } from '@bomrl/core';
+import { fastTanh, type Rng } from '@bomrl/core';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -25,7 +25,7 @@ export function mlpForward(pieces: readonly Tensor[], x: Tensor2D): Tensor2D {
     const layers = pieces.length / 2;
     for (let l = 0; l < layers; l++) {
       h = tf.add(tf.matMul(h as Tensor2D, pieces[2 * l] as Tensor2D), pieces[2 * l + 1]!);
-      if (l + 1 < layers) h = tf.tanh(h);
+      if (l + 1 < layers) h = fastTanh(h);
     }
     return h as Tensor2D;
   });

@@ -28,6 +28,23 @@ export interface DiagGaussianDistribution {
 export type PolicyDistribution = CategoricalDistribution | DiagGaussianDistribution;
 
 /**
+ * Fisher-vector products of a policy at fixed parameters on fixed observations, built once and
+ * applied many times (a conjugate-gradient solve's worth). Hold it only as long as the solve
+ * runs, then {@link FisherOperator.dispose} it: it caches activations of the whole batch.
+ */
+export interface FisherOperator {
+  /**
+   * F v, where F is the Hessian at x = params of sum_i w_i KL(pi_params(.|s_i) || pi_x(.|s_i))
+   * (w_i the operator's row weights): the Fisher information, computed analytically as
+   * J^T M J with J the Jacobian of the distribution parameters and M the distribution's Fisher.
+   * Returns a tensor the caller owns.
+   */
+  apply(v: Tensor1D): Tensor1D;
+  /** Frees the cached activations. */
+  dispose(): void;
+}
+
+/**
  * A stochastic policy pi_params(a | s) whose parameters are ONE flat float32 1-D tensor passed
  * into every call (functional style), so that gradients and Hessian-vector products with
  * respect to the parameters are plain `@bomrl/core` calls on a function of a Tensor1D.
@@ -70,8 +87,19 @@ export interface Policy<TAction extends ActionArray = ActionArray> {
    * Both arguments are differentiable; the reverse direction is `kl(paramsQ, paramsP, obs)`.
    */
   kl(paramsP: Tensor1D, paramsQ: Tensor1D, obs: Tensor): Tensor1D;
-  /** One action per observation drawn with `rng` (not differentiable; for stepping envs). */
-  sample(params: Tensor1D, obs: Tensor, rng: Rng): TAction;
+  /**
+   * Optional: an analytic {@link FisherOperator} at `params` on `obs`, with row weights
+   * `weights` [B] (default 1/B each, i.e. the mean KL). Where a policy lacks it, callers take
+   * Hessian-vector products of the mean KL instead (same numbers, slower).
+   */
+  fisher?(params: Tensor1D, obs: Tensor, weights?: Tensor1D): FisherOperator;
+  /**
+   * One action per observation drawn with `rng` (not differentiable; for stepping envs).
+   * With an array of k generators the rows form k equal consecutive blocks, block j drawn with
+   * `rng[j]` exactly as `sample` on that block alone would draw it: one forward pass serves
+   * several independently seeded streams (e.g. every task's envs under shared parameters).
+   */
+  sample(params: Tensor1D, obs: Tensor, rng: Rng | readonly Rng[]): TAction;
   /** The most likely action per observation (argmax / mean), for evaluation. */
   mode(params: Tensor1D, obs: Tensor): TAction;
   /** Observations tensor from plain numbers (row-major for vectors); checks the length. */

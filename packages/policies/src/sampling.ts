@@ -65,3 +65,23 @@ export function sampleDiagGaussianRows(
   }
   return out;
 }
+
+/**
+ * Splits `batch` rows into `rng.length` equal consecutive blocks (or one block for a single
+ * generator) and calls `draw(firstRow, rows, generator)` per block, in order.
+ */
+export function forEachRowBlock(
+  batch: number,
+  rng: Rng | readonly Rng[],
+  draw: (firstRow: number, rows: number, generator: Rng) => void,
+): void {
+  const generators: readonly Rng[] = Array.isArray(rng) ? rng : [rng as Rng];
+  const k = generators.length;
+  if (k === 0 || batch % k !== 0) {
+    throw new RangeError(
+      `sample: ${batch} observations do not split into ${k} equal blocks, one per generator`,
+    );
+  }
+  const rows = batch / k;
+  generators.forEach((g, j) => draw(j * rows, rows, g));
+}

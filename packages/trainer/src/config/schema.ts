@@ -66,12 +66,29 @@ export const policySchema = z.discriminatedUnion('kind', [
 
 const solverSchema = z
   .strictObject({
-    kind: z.enum(['adam', 'gradient-ascent', 'closed-form']).default('adam'),
+    /** 'lbfgs' is curvature-aware (no learning rate: `lr` is ignored), for MLP lower levels. */
+    kind: z.enum(['adam', 'gradient-ascent', 'closed-form', 'lbfgs']).default('adam'),
     lr: z.number().positive().default(0.05),
     maxSteps: z.int().positive().max(1_000_000).default(500),
     tol: z.number().positive().default(1e-6),
   })
   .default({ kind: 'adam', lr: 0.05, maxSteps: 500, tol: 1e-6 });
+
+/**
+ * Sampled mode: how the adjoint system -Hess_theta G(theta', phi) v = grad J(theta') is solved.
+ * 'auto' solves tabular policies under a KL distance exactly per state block and everything
+ * else by conjugate gradient; 'cg' always uses CG. CG stops after `iterations` Hessian-vector
+ * products (the authors use 10) or at relative residual `tolerance`, on the system damped by
+ * `damping` (H + damping I). Exact mode solves its adjoint exactly and ignores this.
+ */
+const adjointSchema = z
+  .strictObject({
+    solver: z.enum(['auto', 'cg']).default('auto'),
+    iterations: z.int().positive().default(10),
+    damping: z.number().nonnegative().default(1e-6),
+    tolerance: z.number().positive().default(1e-8),
+  })
+  .default({ solver: 'auto', iterations: 10, damping: 1e-6, tolerance: 1e-8 });
 
 export const methodSchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -86,6 +103,7 @@ export const methodSchema = z.discriminatedUnion('kind', [
     solver: solverSchema,
     /** lambda used at meta-test (the paper adapts with a smaller lambda at test time). */
     testLambda: z.number().positive().optional(),
+    adjoint: adjointSchema,
   }),
   z.strictObject({
     kind: z.literal('maml'),

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../config/load';
 import { InProcessSampler } from '../sampling/in-process-sampler';
-import { createBomrlSampledMethod } from './bomrl-sampled';
+import { createBomrlSampledMethod, sampledSettings } from './bomrl-sampled';
 
 describe('createBomrlSampledMethod (3x3 Frozen Lake, tabular softmax)', () => {
   const family = FrozenLake.family({ variance: 'high', size: 3, horizon: 12 });
@@ -105,6 +105,35 @@ describe('createBomrlSampledMethod (3x3 Frozen Lake, tabular softmax)', () => {
     const large = await move(4);
     expect(large).toBeGreaterThan(1e-3);
     expect(small).toBeGreaterThan(1.5 * large);
+    sampler.close();
+  });
+
+  it('method.adjoint bounds the CG adjoint solve and its residual and relative gradient norm reach the metrics', async () => {
+    const sampler = new InProcessSampler(family, policy);
+    const run = async (iterations: number) => {
+      const base = config('full');
+      const c = resolveConfig({
+        ...base,
+        method: { ...base.method, adjoint: { solver: 'cg', iterations, damping: 1e-4 } },
+      });
+      expect(sampledSettings(c).cg).toEqual({ maxIter: iterations, tol: 1e-8, damping: 1e-4 });
+      const r = await createBomrlSampledMethod({ policy, sampler, config: c }).step({
+        phi,
+        tasks,
+        iteration: 0,
+        seed: 4,
+      });
+      r.trustRegion?.dispose();
+      return r.diagnostics;
+    };
+    const two = await run(2);
+    const many = await run(60);
+    expect(two.meanAdjointProducts).toBeLessThanOrEqual(2);
+    // more CG iterations, smaller residual (a 3x3 lake has 36 parameters: 60 products converge)
+    expect(many.maxAdjointResidual!).toBeLessThan(two.maxAdjointResidual!);
+    // the lower level solved to tol 1e-6 from a start whose gradient is O(0.1)
+    expect(two.maxLowerRelGradNorm).toBeGreaterThan(0);
+    expect(two.maxLowerRelGradNorm).toBeLessThan(1e-3);
     sampler.close();
   });
 

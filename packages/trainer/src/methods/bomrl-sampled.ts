@@ -1,5 +1,12 @@
-import type { SolverSpec } from '@bomrl/adaptation';
-import { hessianVectorProduct, scoped } from '@bomrl/core';
+import {
+  forwardKL,
+  l2,
+  lowerLevelObjective,
+  reverseKL,
+  type SolverSpec,
+  sampledData,
+} from '@bomrl/adaptation';
+import { gradient, hessianVectorProduct, scoped } from '@bomrl/core';
 import {
   DEFAULT_RELATIVE_STATIONARITY_TOL,
   type Episode,
@@ -18,6 +25,7 @@ import type { Scalar, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Config } from '../config/schema';
 import type { Sampler } from '../sampling/sampler';
+import { meanKlFisher } from './kl-fisher';
 import { episodeReturns } from './maml-batch';
 import { subSeed } from './maml-sampled';
 import type { MetaMethod, MetaStepInput, MetaStepResult, TrustRegionPieces } from './method';
@@ -39,9 +47,10 @@ function solverOf(method: BomrlConfig): SolverSpec {
   const s = method.solver;
   if (s.kind === 'closed-form') {
     throw new RangeError(
-      "method.solver.kind: 'closed-form' exists only in exact mode; use 'adam' or 'gradient-ascent' in sampled mode",
+      "method.solver.kind: 'closed-form' exists only in exact mode; use 'adam', 'gradient-ascent' or 'lbfgs' in sampled mode",
     );
   }
+  if (s.kind === 'lbfgs') return { kind: 'lbfgs', maxSteps: s.maxSteps, tol: s.tol };
   return { kind: s.kind, lr: s.lr, maxSteps: s.maxSteps, tol: s.tol };
 }
 
@@ -62,6 +71,12 @@ export function sampledSettings(config: Config, lambda?: number): SampledBomrlSe
     gamma: config.env.gamma,
     solver: solverOf(method),
     gaeLambda: config.sampler.gaeLambda,
+    adjointSolver: method.adjoint.solver,
+    cg: {
+      maxIter: method.adjoint.iterations,
+      tol: method.adjoint.tolerance,
+      damping: method.adjoint.damping,
+    },
   };
 }
 
@@ -120,6 +135,14 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
       if (n === 0) throw new RangeError('bomrl-sampled: a meta-batch needs at least one task');
       const phi = toTensor(input.phi);
       const states: TaskState[] = [];
+      // wall-clock seconds per phase, for metrics.jsonl (where a meta-iteration's time goes)
+      const seconds = { sampling: 0, lowerLevel: 0, hypergradient: 0 };
+      let clock = performance.now();
+      const lap = (phase: keyof typeof seconds) => {
+        const now = performance.now();
+        seconds[phase] += (now - clock) / 1000;
+        clock = now;
+      };
       try {
         const pre = await collect(
           input.tasks.map(() => phi),
@@ -130,6 +153,8 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
         const prepared = pre.map((episodes) =>
           prepareTask(policy, phi, episodes, settings, ['full', 'ignore-data']),
         );
+        lap('sampling');
+        const startGradNorms = prepared.map((p) => lowerLevelGradNorm(policy, phi, p, settings));
         const solved: ReturnType<typeof solveLowerLevel>[] = [];
         try {
           for (const p of prepared) solved.push(solveLowerLevel(policy, phi, p, settings));
@@ -138,12 +163,14 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
           for (const s of solved) s.theta.dispose();
           throw error;
         }
+        lap('lowerLevel');
         const post = await collect(
           solved.map((s) => s.theta),
           input.tasks,
           input.seed,
           1,
         );
+        lap('sampling');
         prepared.forEach((p, i) => {
           states.push(taskState(policy, p, solved[i]!.theta, post[i]!, gamma, config));
         });
@@ -156,6 +183,9 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
           modeCosine: 0,
           maxStationarity: 0,
           nonStationaryTasks: 0,
+          maxAdjointResidual: 0,
+          maxRelGradNorm: 0,
+          meanRelGradNorm: 0,
         };
         const warnings: string[] = [];
         states.forEach((s, i) => {
@@ -170,12 +200,16 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
             d.modeCosine += cosine(r.gradients.full!, r.gradients['ignore-data']!) / n;
             d.adjointProducts += r.adjoint.iterations / n;
             d.maxStationarity = Math.max(d.maxStationarity, r.adjoint.stationarity);
+            d.maxAdjointResidual = Math.max(d.maxAdjointResidual, r.adjoint.relativeResidual);
           } finally {
             g.dispose();
           }
           const report = solved[i]!.report;
           d.solverSteps += report.solverSteps / n;
           d.maxLowerGradNorm = Math.max(d.maxLowerGradNorm, report.gradNorm);
+          const rel = report.gradNorm / Math.max(startGradNorms[i]!, Number.MIN_VALUE);
+          d.maxRelGradNorm = Math.max(d.maxRelGradNorm, rel);
+          d.meanRelGradNorm += rel / n;
           const warning = nonStationaryWarning(
             report.gradNorm,
             report.relativeGradNorm,
@@ -185,6 +219,7 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
           warnings.push(...warning);
           d.distance += report.distance / n;
         });
+        lap('hypergradient');
         const preStats = pre.map((e) => episodeReturns(e, gamma));
         const postStats = post.map((e) => episodeReturns(e, gamma));
         const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / n;
@@ -200,8 +235,14 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
             meanDistance: d.distance,
             meanAdjointProducts: d.adjointProducts,
             maxStationarity: d.maxStationarity,
+            maxAdjointResidual: d.maxAdjointResidual,
+            maxLowerRelGradNorm: d.maxRelGradNorm,
+            meanLowerRelGradNorm: d.meanRelGradNorm,
             modeCosine: d.modeCosine,
             nonStationaryTasks: d.nonStationaryTasks,
+            samplingSeconds: seconds.sampling,
+            lowerLevelSeconds: seconds.lowerLevel,
+            hypergradientSeconds: seconds.hypergradient,
           },
           warnings,
           trustRegion: sampledTrustRegion(policy, input.phi, states, settings),
@@ -247,6 +288,27 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
       // the sampler belongs to the run, which closes it
     },
   };
+}
+
+const DISTANCE_OF = { 'forward-kl': forwardKL, 'reverse-kl': reverseKL, l2 } as const;
+
+/**
+ * ||grad_theta G(theta, phi)|| at theta = phi on a task's batch: where the lower-level solver
+ * starts, so ||grad G(theta')|| / this is how far toward stationarity it got.
+ */
+function lowerLevelGradNorm(
+  policy: Policy,
+  phi: Tensor1D,
+  task: PreparedTask,
+  settings: SampledBomrlSettings,
+): number {
+  return scoped(() => {
+    const G = lowerLevelObjective(
+      { distance: DISTANCE_OF[settings.distance], lambda: settings.lambda },
+      sampledData(policy, task.data.batch),
+    );
+    return tf.norm(gradient((t) => G(t, phi), tf.clone(phi))).dataSync()[0]!;
+  });
 }
 
 function cosine(a: Float64Array, b: Float64Array): number {
@@ -310,9 +372,13 @@ function sampledTrustRegion(
   states: readonly TaskState[],
   settings: SampledBomrlSettings,
 ): TrustRegionPieces {
-  const point = toTensor(phiValues);
   // a distinct tensor for pi_old: tfjs would otherwise differentiate through both arguments
   const old = toTensor(phiValues);
+  const fisher = meanKlFisher(
+    policy,
+    phiValues,
+    states.map((s) => s.prepared.data.batch.observations),
+  );
   const meanKl = (x: Tensor1D): Scalar =>
     tf.tidy(
       () =>
@@ -343,14 +409,23 @@ function sampledTrustRegion(
     }
   };
   return {
-    fisherVector: (v) =>
-      scoped(() => Float64Array.from(hessianVectorProduct(meanKl, point, toTensor(v)).dataSync())),
-    evaluate: (candidate) => ({
-      kl: scoped(() => meanKl(toTensor(candidate)).dataSync()[0]!),
-      improvement: improvementAt(candidate),
-    }),
+    fisherVector: fisher.fisherVector,
+    evaluate: (candidate) => {
+      const kl = scoped(() => meanKl(toTensor(candidate)).dataSync()[0]!);
+      let improvement: number | undefined;
+      // Lazy: re-solving every task's lower level is the expensive part, and the line search
+      // reads the improvement only for candidates whose (cheap) KL is within the bound.
+      return {
+        kl,
+        get improvement() {
+          improvement ??= improvementAt(candidate);
+          return improvement;
+        },
+      };
+    },
     dispose: () => {
-      tf.dispose([point, old]);
+      fisher.dispose();
+      tf.dispose(old);
       disposeStates(states);
     },
   };

@@ -1,9 +1,10 @@
 import { policyGradientStep } from '@bomrl/adaptation';
-import { hessianVectorProduct, scoped } from '@bomrl/core';
+import { scoped } from '@bomrl/core';
 import type { Policy } from '@bomrl/policies';
 import type { Scalar, Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Sampler } from '../sampling/sampler';
+import { meanKlFisher } from './kl-fisher';
 import { type AdvantageSettings, buildBatch, type TensorBatch } from './maml-batch';
 import type { MamlSettings } from './maml-exact';
 import type { MetaMethod, MetaStepInput, MetaStepResult, TrustRegionPieces } from './method';
@@ -212,7 +213,7 @@ export function createMamlSampledMethod(options: MamlSampledOptions): MetaMethod
 
 /**
  * MAML-TRPO's pieces: Fisher-vector products of the mean KL(pi_phi || pi_x) over the pre-update
- * observations at x = phi, and for a candidate the same KL plus the surrogate improvement, where
+ * observations at x = phi ({@link meanKlFisher}), and for a candidate the same KL plus the surrogate improvement, where
  * the surrogate re-runs the inner step(s) from the candidate on the same pre-update data and
  * evaluates the post-update importance-ratio objective on the same post-update data.
  */
@@ -223,7 +224,6 @@ export function sampledTrustRegion<D extends TaskData>(
   metaSurrogate: (p: Tensor1D, data: readonly D[]) => Scalar,
   disposeData: (data: readonly D[]) => void,
 ): TrustRegionPieces {
-  const point = toTensor(phiValues);
   // A distinct tensor for pi_old: tfjs would otherwise differentiate through both arguments.
   const old = toTensor(phiValues);
   const meanKl = (x: Tensor1D): Scalar =>
@@ -234,12 +234,16 @@ export function sampledTrustRegion<D extends TaskData>(
           data.length,
         ) as Scalar,
     );
+  const fisher = meanKlFisher(
+    policy,
+    phiValues,
+    data.map((d) => d.inner[0]!.batch.observations),
+  );
   let base: number | undefined;
   const surrogateAt = (x: Float64Array) =>
     scoped(() => metaSurrogate(toTensor(x), data).dataSync()[0]!);
   return {
-    fisherVector: (v) =>
-      scoped(() => Float64Array.from(hessianVectorProduct(meanKl, point, toTensor(v)).dataSync())),
+    fisherVector: fisher.fisherVector,
     evaluate: (candidate) => {
       base ??= surrogateAt(phiValues);
       return {
@@ -248,7 +252,8 @@ export function sampledTrustRegion<D extends TaskData>(
       };
     },
     dispose: () => {
-      tf.dispose([point, old]);
+      fisher.dispose();
+      tf.dispose(old);
       disposeData(data);
     },
   };

@@ -22,7 +22,11 @@ export interface MetaStepInput<Task> {
 export interface TrustRegionPieces {
   /** Fisher-vector product: Hessian of the mean KL(pi_phi || pi_x) at x = phi, times v. */
   fisherVector(v: Float64Array): Float64Array;
-  /** KL(pi_phi || pi_candidate) and the surrogate meta-objective's improvement at a candidate. */
+  /**
+   * KL(pi_phi || pi_candidate) and the surrogate meta-objective's improvement at a candidate.
+   * `improvement` may be a lazy getter: the line search reads it only when `kl` is within the
+   * bound, so an expensive improvement (BO-MRL re-solves the lower level) is skipped otherwise.
+   */
   evaluate(candidate: Float64Array): { kl: number; improvement: number };
   /** Frees whatever the pieces hold (tensors, data). */
   dispose(): void;

@@ -100,4 +100,30 @@ describe('trustRegionStep', () => {
     expect(none.accepted).toBe(false);
     expect(Array.from(none.params)).toEqual([0, 0, 0]);
   });
+
+  it('reads a lazy improvement only for candidates within the KL bound', () => {
+    const maxKl = 0.02;
+    const reads: number[] = [];
+    const r = trustRegionStep(
+      params,
+      g,
+      fisher,
+      (c) => {
+        const value = 2 * kl(c);
+        return {
+          kl: value,
+          get improvement() {
+            reads.push(value);
+            return 1;
+          },
+        };
+      },
+      { maxKl, cgDamping: 0 },
+    );
+    expect(r.accepted).toBe(true);
+    expect(r.backtracks).toBeGreaterThan(0);
+    // one read: the accepted candidate's; the rejected ones were judged by their KL alone
+    expect(reads).toHaveLength(1);
+    expect(reads[0]).toBeLessThanOrEqual(maxKl);
+  });
 });

@@ -13,7 +13,10 @@ export interface TrustRegionOptions {
 export interface Candidate {
   /** Mean KL(pi_old || pi_candidate) on the reference states. */
   readonly kl: number;
-  /** Surrogate improvement over the current parameters (must be > 0 to accept). */
+  /**
+   * Surrogate improvement over the current parameters (must be > 0 to accept). May be a lazy
+   * getter: {@link trustRegionStep} reads it only for candidates within the KL bound.
+   */
   readonly improvement: number;
 }
 
@@ -74,13 +77,16 @@ export function trustRegionStep(
   for (let k = 0; k < lineSearchSteps; k++) {
     const scale = beta * lineSearchShrink ** k;
     const candidate = params.map((p, i) => p + scale * x[i]!);
-    const { kl, improvement } = evaluate(candidate);
-    if (kl <= maxKl && improvement > 0) {
+    const judged = evaluate(candidate);
+    // KL first: `improvement` may be computed lazily (see Candidate), so read it only if needed
+    if (judged.kl > maxKl) continue;
+    const improvement = judged.improvement;
+    if (improvement > 0) {
       return {
         params: candidate,
         accepted: true,
         backtracks: k,
-        kl,
+        kl: judged.kl,
         improvement,
         cgIterations: solve.iterations,
       };

@@ -60,6 +60,44 @@ describe('InProcessSampler', () => {
     sampler.close();
   });
 
+  it('collects requests that share parameters in one batch, with the episodes of collecting each alone', async () => {
+    const nav = Navigation2D.family();
+    const gaussian = new GaussianMLPPolicy({ obsDim: 2, actDim: 2, hidden: [8], logStdInit: -1 });
+    const phi = gaussian.init(1);
+    const other = gaussian.init(2);
+    const goals = nav.sampleTasks(3, 5);
+    const requests = [
+      { task: goals[0]!, params: phi, episodes: 3, seed: 10 },
+      { task: goals[1]!, params: other, episodes: 3, seed: 11 },
+      { task: goals[2]!, params: phi, episodes: 3, seed: 12 },
+      { task: goals[0]!, params: phi, episodes: 2, seed: 13 },
+    ];
+    const batched = await new InProcessSampler(nav, gaussian).sample(requests);
+    const alone = new InProcessSampler(nav, gaussian);
+    for (const [i, r] of requests.entries()) {
+      const [episodes] = await alone.sample([r]);
+      expect(batched[i]).toEqual(episodes);
+    }
+    alone.close();
+    tf.dispose([phi, other]);
+  });
+
+  it('keeps tf.memory().numTensors flat across sampling calls', async () => {
+    const nav = Navigation2D.family();
+    const gaussian = new GaussianMLPPolicy({ obsDim: 2, actDim: 2, hidden: [8] });
+    const phi = gaussian.init(1);
+    const sampler = new InProcessSampler(nav, gaussian);
+    const tasks = nav.sampleTasks(2, 3);
+    const run = () =>
+      sampler.sample(tasks.map((task, i) => ({ task, params: phi, episodes: 2, seed: i })));
+    await run();
+    const before = tf.memory().numTensors;
+    for (let k = 0; k < 3; k++) await run();
+    expect(tf.memory().numTensors).toBe(before);
+    sampler.close();
+    phi.dispose();
+  });
+
   it('rejects a bad episode count', async () => {
     const sampler = new InProcessSampler(family, policy);
     await expect(sampler.sample([{ task: task!, params, episodes: 0, seed: 0 }])).rejects.toThrow(

@@ -1,0 +1,81 @@
+/**
+ * `pnpm bench:lower-level`: how close each lower-level solver gets to stationarity on
+ * HalfCheetahVel pre-update data (BO-MRL Alg(1), lambda 0.5, the 17-128-128-6 policy at its
+ * initialization), and at what cost. Prints, per solver, the relative gradient norm
+ * ||grad G(theta')|| / ||grad G(phi)||, the iterations and the seconds.
+ *
+ * Options: --tasks N (default 2), --episodes N (20), --horizon N (200), --json.
+ */
+
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { adapt, forwardKL, lowerLevelObjective } from '@bomrl/adaptation';
+import { gradient, selectBackend } from '@bomrl/core';
+import { buildBatch, createRunSetup, loadConfigFile } from '@bomrl/trainer';
+import * as tf from '@tensorflow/tfjs-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const tasks = option('tasks', 2);
+const episodes = option('episodes', 20);
+const horizon = option('horizon', 200);
+
+const SOLVERS = [
+  {
+    label: 'adam lr 1e-3 x 50 (authors)',
+    solver: { kind: 'adam', lr: 1e-3, maxSteps: 50, tol: 1e-9 },
+  },
+  { label: 'adam lr 1e-4 x 50', solver: { kind: 'adam', lr: 1e-4, maxSteps: 50, tol: 1e-9 } },
+  { label: 'lbfgs x 50', solver: { kind: 'lbfgs', maxSteps: 50, tol: 1e-9 } },
+  { label: 'lbfgs x 100', solver: { kind: 'lbfgs', maxSteps: 100, tol: 1e-9 } },
+];
+
+await selectBackend('wasm');
+const config = loadConfigFile(path.join(here, '..', 'configs', 'half-cheetah-vel-bomrl.yaml'), [
+  `sampler.episodesPerTask=${episodes}`,
+  `env.horizon=${horizon}`,
+]);
+const setup = await createRunSetup(config);
+const { policy, sampler } = setup;
+const phi = policy.init(config.seed);
+const lambda = config.method.lambda;
+const rows = SOLVERS.map((s) => ({ solver: s.label, relGradNorm: [], steps: [], seconds: [] }));
+const norm = (G, at) => tf.tidy(() => tf.norm(gradient((t) => G(t, phi), at)).dataSync()[0]);
+for (let k = 0; k < tasks; k++) {
+  const [eps] = await sampler.sample([
+    { task: setup.tasks.train[k], params: phi, episodes, seed: 100 + k },
+  ]);
+  const batch = buildBatch(policy, eps, {
+    gamma: config.env.gamma,
+    gaeLambda: 1,
+    normalize: false,
+  });
+  const G = lowerLevelObjective({ distance: forwardKL, lambda }, batch.data);
+  const start = norm(G, tf.clone(phi));
+  SOLVERS.forEach((s, i) => {
+    const t0 = performance.now();
+    const r = adapt(phi, batch.data, { distance: forwardKL, lambda, solver: s.solver });
+    rows[i].seconds.push((performance.now() - t0) / 1000);
+    rows[i].relGradNorm.push(r.diagnostics.gradNorm / start);
+    rows[i].steps.push(r.diagnostics.steps);
+    r.params.dispose();
+  });
+  batch.dispose();
+}
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const out = rows.map((r) => ({
+  solver: r.solver,
+  meanRelGradNorm: Number(mean(r.relGradNorm).toPrecision(3)),
+  maxRelGradNorm: Number(Math.max(...r.relGradNorm).toPrecision(3)),
+  meanSteps: mean(r.steps),
+  meanSecondsPerTask: Number(mean(r.seconds).toFixed(2)),
+}));
+if (args.includes('--json'))
+  console.log(JSON.stringify({ tasks, episodes, horizon, solvers: out }));
+else console.table(out);
+phi.dispose();
+setup.dispose();
