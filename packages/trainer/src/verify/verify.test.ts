@@ -12,5 +12,5 @@ describe('verify (one map per family: the full command uses three)', () => {
     }
     expect(report.pass).toBe(true);
     expect(formatVerifyTable(report).split('\n')).toHaveLength(13);
-  });
+  }, 600_000); // heavy: ten float64 finite-difference gradients (measured 60-160 s, load-dependent)
 });
