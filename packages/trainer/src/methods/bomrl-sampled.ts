@@ -6,7 +6,7 @@ import {
   type SolverSpec,
   sampledData,
 } from '@bomrl/adaptation';
-import { gradient, hessianVectorProduct, scoped } from '@bomrl/core';
+import { gradient, scoped } from '@bomrl/core';
 import {
   DEFAULT_RELATIVE_STATIONARITY_TOL,
   type Episode,
