@@ -9,7 +9,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { createTaskSetup, meanStderr, resolveConfig } from '@bomrl/trainer';
+import {
+  createTaskSetup,
+  meanStderr,
+  RunDirectory,
+  readCheckpoint,
+  resolveConfig,
+} from '@bomrl/trainer';
 import {
   collectResults,
   type LocomotionResults,
@@ -343,16 +349,17 @@ describe('the suite at smoke scale', { concurrency: true }, () => {
     const [first, second] = plan(dir);
     assert.ok(first && second, 'the smoke plan has two runs');
     const { child, exit } = startSuite(dir);
-    // kill once the first run is finished and the second has a checkpoint but has not finished
-    const secondCheckpoint = path.join(second.runDir, 'train', 'checkpoints', 'latest.json');
+    // kill once the first run is finished and the second has checkpointed a completed iteration
+    // but has not finished (the trainer also checkpoints iteration 0 as soon as a run starts,
+    // which would leave nothing to resume past)
+    const secondTrain = new RunDirectory(path.join(second.runDir, 'train'));
+    const secondCheckpointed = () =>
+      secondTrain.hasCheckpoint() && readCheckpoint(secondTrain).iteration >= 1;
     let killedWhile: 'too-late' | 'second-run' | 'exited' | null = null;
     while (killedWhile === null) {
       if (fs.existsSync(path.join(second.resultDir, COMPLETE_FILE))) {
         killedWhile = 'too-late';
-      } else if (
-        fs.existsSync(path.join(first.resultDir, COMPLETE_FILE)) &&
-        fs.existsSync(secondCheckpoint)
-      ) {
+      } else if (fs.existsSync(path.join(first.resultDir, COMPLETE_FILE)) && secondCheckpointed()) {
         child.kill('SIGKILL');
         killedWhile = 'second-run';
       } else if (child.exitCode !== null) {
