@@ -32,7 +32,7 @@ export interface FrozenLakeSettings {
   readonly horizon: number;
 }
 
-/** src/frozen-lake/priors.json, written by scripts/export-priors.mjs. */
+/** src/frozen-lake/priors.json, written by scripts/export-priors.ts. */
 export interface PriorsDocument {
   readonly format: 'bomrl-web-frozen-lake-priors';
   readonly version: 1;

@@ -1,10 +1,9 @@
-#!/usr/bin/env node
 /**
  * Seed-to-seed spread of the post-update improvement of a small 2D-navigation run, the numbers
- * behind the margin of test/improvement.test.mjs: for each config and seed, trains with the
+ * behind the margin of test/improvement.test.ts: for each config and seed, trains with the
  * test's small sizes and prints (mean post-update return of the last K iterations) - (mean of the
  * first K), then the mean and standard deviation of that improvement over the seeds.
- * Usage: node src/improvement-spread.mjs [--seeds 5] [configs...]   (default: promp, e-maml)
+ * Usage: pnpm exec tsx src/improvement-spread.ts [--seeds 5] [configs...]   (default: promp, e-maml)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfigFile, train } from '@bomrl/trainer';
-import { IMPROVEMENT_RUN, improvement } from './improvement.mjs';
+import { IMPROVEMENT_RUN, improvement } from './improvement';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values: args, positionals } = parseArgs({
@@ -22,7 +21,7 @@ const { values: args, positionals } = parseArgs({
 const names = positionals.length ? positionals : ['promp', 'e-maml'];
 const seeds = Number(args.seeds);
 for (const name of names) {
-  const gains = [];
+  const gains: number[] = [];
   for (let seed = 0; seed < seeds; seed++) {
     const config = loadConfigFile(path.join(here, '..', 'configs', `${name}.yaml`), [
       ...IMPROVEMENT_RUN.overrides,

@@ -1,21 +1,20 @@
-#!/usr/bin/env node
 /**
  * `pnpm experiment:locomotion`: the locomotion suite (families x methods x seeds at a named
  * scale). Started again after a kill, it resumes every unfinished run from its checkpoint and
  * skips the finished ones; at the end it writes results.json, report.md, the plots and the root
  * README's locomotion table.
  *
- * Usage: node src/experiment/cli.mjs [--families a,b] [--methods a,b] [--seeds N]
+ * Usage: tsx src/experiment/cli.ts [--families a,b] [--methods a,b] [--seeds N]
  *   [--scale paper|reduced|smoke] [--out results/locomotion] [--runs runs/locomotion/<scale>]
  *   [--no-readme]
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeJsonAtomic } from '@bomrl/trainer';
-import { collectResults } from './collect.mjs';
-import { writeReport } from './report.mjs';
-import { isComplete, runOne } from './run-one.mjs';
-import { FAMILIES, METHODS, parseList, planRuns, REPO_ROOT, SCALES } from './suite-plan.mjs';
+import { collectResults } from './collect';
+import { writeReport } from './report';
+import { isComplete, runOne } from './run-one';
+import { FAMILIES, METHODS, parseList, planRuns, REPO_ROOT, SCALES } from './suite-plan';
 
 const HALF_CHEETAH = FAMILIES.filter((f) => f.startsWith('half-cheetah')).join(',');
 
@@ -50,10 +49,11 @@ if (args.help) {
 const seeds = Number(args.seeds);
 if (!Number.isInteger(seeds) || seeds < 1)
   throw new Error(`--seeds: want a positive integer, got '${args.seeds}'`);
-if (!SCALES[args.scale])
-  throw new Error(`--scale: unknown '${args.scale}'; use one of ${Object.keys(SCALES)}`);
+const scale = args.scale;
+if (!SCALES[scale])
+  throw new Error(`--scale: unknown '${scale}'; use one of ${Object.keys(SCALES)}`);
 // smoke numbers are not results: they stay out of results/ and out of the README
-const smoke = args.scale === 'smoke';
+const smoke = scale === 'smoke';
 const out = path.resolve(
   args.out ?? path.join(REPO_ROOT, smoke ? 'runs/locomotion/smoke/results' : 'results/locomotion'),
 );
@@ -61,25 +61,25 @@ const plan = planRuns({
   families: parseList('families', args.families, FAMILIES),
   methods: parseList('methods', args.methods, Object.keys(METHODS)),
   seeds,
-  scale: args.scale,
+  scale,
   out,
-  runs: path.resolve(args.runs ?? path.join(REPO_ROOT, 'runs/locomotion', args.scale)),
+  runs: path.resolve(args.runs ?? path.join(REPO_ROOT, 'runs/locomotion', scale)),
 });
 
 // Refuse to mix scales in one results directory before doing any work.
 const existing = collectResults(out).scale;
-if (existing && existing.name !== args.scale) {
+if (existing && existing.name !== scale) {
   throw new Error(
-    `${out} holds '${existing.name}' runs; pass another --out for scale '${args.scale}' (results of two scales are never pooled)`,
+    `${out} holds '${existing.name}' runs; pass another --out for scale '${scale}' (results of two scales are never pooled)`,
   );
 }
 const todo = plan.filter((r) => !isComplete(r));
 console.log(
-  `locomotion suite, scale '${args.scale}': ${plan.length} runs, ${plan.length - todo.length} already finished`,
+  `locomotion suite, scale '${scale}': ${plan.length} runs, ${plan.length - todo.length} already finished`,
 );
 for (const [i, run] of todo.entries()) {
   console.log(`run ${i + 1}/${todo.length}: ${run.family} ${run.method} seed ${run.seed}`);
-  const { results, seconds } = await runOne(run, { scale: args.scale, log: console.log });
+  const { results, seconds } = await runOne(run, { scale, log: console.log });
   const rounds = results.rounds.map((r) => r.return.mean.toFixed(2)).join(' / ');
   console.log(`  done in ${seconds.toFixed(1)} s; held-out return after 0..3 rounds: ${rounds}`);
 }

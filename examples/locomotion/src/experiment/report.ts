@@ -5,8 +5,28 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { lineChart, writeFileAtomic } from '@bomrl/trainer';
-import { FAMILIES, FAMILY_LABELS, METHODS, SCALES } from './suite-plan.mjs';
+import { type ChartSeries, lineChart, type MeanStderr, writeFileAtomic } from '@bomrl/trainer';
+import type { Aggregate, LocomotionResults, RoundSummary, RunEntry } from './collect';
+import { FAMILIES, FAMILY_LABELS, type Family, METHODS, SCALES, type Scale } from './suite-plan';
+
+/** The scale as the report states it (results.json's, without the overrides). */
+export type ReportedScale = Omit<Scale, 'extra'> & { readonly name: string };
+
+/** What the report reads of one family x method. */
+export type ReportedAggregate = Pick<Aggregate, 'family' | 'method' | 'seeds'> & {
+  readonly rounds: readonly RoundSummary[];
+  readonly curve: readonly (MeanStderr & { readonly iteration: number })[];
+};
+
+/**
+ * What the report reads of results.json ({@link LocomotionResults} provides it): the scale, the
+ * runs' lower-level records and the aggregates.
+ */
+export interface ReportedResults {
+  readonly scale: ReportedScale | null;
+  readonly runs: readonly Pick<RunEntry, 'family' | 'method' | 'seed' | 'lowerLevel'>[];
+  readonly aggregates: readonly ReportedAggregate[];
+}
 
 export const README_START = '<!-- locomotion-results:start -->';
 export const README_END = '<!-- locomotion-results:end -->';
@@ -14,11 +34,18 @@ export const README_END = '<!-- locomotion-results:end -->';
 const CURVE_POINTS = 50;
 
 /** How every table formats a return (one decimal: locomotion returns are in the tens to hundreds). */
-export const formatReturn = (x) => x.toFixed(1);
-const cell = (r) => `${formatReturn(r.mean)} ± ${formatReturn(r.stderr)}`;
+export const formatReturn = (x: number): string => x.toFixed(1);
+const cell = (r: MeanStderr) => `${formatReturn(r.mean)} ± ${formatReturn(r.stderr)}`;
+
+/** A method's display name. */
+function methodLabel(method: string): string {
+  const spec = METHODS[method];
+  if (!spec) throw new Error(`unknown method '${method}'; known: ${Object.keys(METHODS)}`);
+  return spec.label;
+}
 
 const methodOrder = Object.keys(METHODS);
-const sortAggregates = (aggregates) =>
+const sortAggregates = (aggregates: readonly ReportedAggregate[]) =>
   [...aggregates].sort(
     (a, b) =>
       FAMILIES.indexOf(a.family) - FAMILIES.indexOf(b.family) ||
@@ -29,16 +56,20 @@ const sortAggregates = (aggregates) =>
  * A Markdown table with every column padded to its widest cell, the layout the repository's
  * formatter (Biome) gives tables, so generated READMEs pass `pnpm lint` unchanged.
  */
-export function markdownTable(header, rows) {
-  const widths = header.map((h, c) => Math.max(3, h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells) => `| ${cells.map((x, c) => x.padEnd(widths[c])).join(' | ')} |`;
+export function markdownTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): string[] {
+  const widths = header.map((h, c) => Math.max(3, h.length, ...rows.map((r) => r[c]?.length ?? 0)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((x, c) => x.padEnd(widths[c] ?? 0)).join(' | ')} |`;
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
 /** One sentence stating the scale beside the paper's. */
-export function scaleSentence(scale) {
+export function scaleSentence(scale: ReportedScale): string {
   const p = SCALES.paper;
-  const tasks = (t) => (t === null ? '10 (velocity) / 4 (direction)' : String(t));
+  const tasks = (t: number | null) => (t === null ? '10 (velocity) / 4 (direction)' : String(t));
   return (
     `Scale \`${scale.name}\` (${scale.description}): ${scale.iterations} meta-iterations, ` +
     `${tasks(scale.tasksPerBatch)} tasks per batch, ${scale.episodes} episodes per task, horizon ${scale.horizon}` +
@@ -51,9 +82,11 @@ export function scaleSentence(scale) {
  * The results table: held-out return (undiscounted, mean ± standard error over held-out tasks x
  * seeds) after 0..3 adaptation rounds, one row per family x method.
  */
-export function resultsTable(results) {
-  if (results.aggregates.length === 0) return 'No finished locomotion run yet.\n';
-  const rounds = results.aggregates[0].rounds.map((r) => r.round);
+export function resultsTable(results: ReportedResults): string {
+  const [first] = results.aggregates;
+  // aggregates exist only with finished runs, which always carry their scale
+  if (!first || !results.scale) return 'No finished locomotion run yet.\n';
+  const rounds = first.rounds.map((r) => r.round);
   const lines = [
     scaleSentence(results.scale),
     '',
@@ -61,7 +94,7 @@ export function resultsTable(results) {
       ['family', 'method', 'seeds', ...rounds.map((k) => `after ${k} round${k === 1 ? '' : 's'}`)],
       sortAggregates(results.aggregates).map((a) => [
         FAMILY_LABELS[a.family],
-        METHODS[a.method].label,
+        methodLabel(a.method),
         String(a.seeds.length),
         ...a.rounds.map(cell),
       ]),
@@ -73,13 +106,13 @@ export function resultsTable(results) {
 }
 
 /** Training-curve chart of one family: mean over seeds with a ± s.e. band (error bars). */
-export function trainingCurveChart(results, family) {
+export function trainingCurveChart(results: ReportedResults, family: Family): string {
   const series = sortAggregates(results.aggregates)
     .filter((a) => a.family === family)
-    .map((a) => {
+    .map((a): ChartSeries => {
       const every = Math.max(1, Math.ceil(a.curve.length / CURVE_POINTS));
       return {
-        name: METHODS[a.method].label,
+        name: methodLabel(a.method),
         points: a.curve
           .filter((_, i) => i % every === 0 || i === a.curve.length - 1)
           .filter((p) => Number.isFinite(p.mean))
@@ -95,7 +128,7 @@ export function trainingCurveChart(results, family) {
 }
 
 /** Held-out return after 0..3 adaptation rounds for one family, with standard-error bars. */
-export function metaTestChart(results, family) {
+export function metaTestChart(results: ReportedResults, family: Family): string {
   return lineChart({
     title: `${FAMILY_LABELS[family]}: held-out return after k adaptation rounds (± s.e.)`,
     xLabel: 'adaptation rounds',
@@ -103,27 +136,23 @@ export function metaTestChart(results, family) {
     series: sortAggregates(results.aggregates)
       .filter((a) => a.family === family)
       .map((a) => ({
-        name: METHODS[a.method].label,
+        name: methodLabel(a.method),
         points: a.rounds.map((r) => ({ x: r.round, y: r.mean, error: r.stderr })),
       })),
   });
 }
 
 /** The BO-MRL lower-level stationarity recorded per iteration, summarized per run. */
-function stationarityLines(results) {
-  const lines = [];
+function stationarityLines(results: ReportedResults): string {
+  const lines: string[][] = [];
   for (const r of results.runs) {
     if (!r.lowerLevel) continue;
     const parts = Object.entries(r.lowerLevel).map(([k, values]) => {
-      const finite = values.filter(Number.isFinite);
-      return `${k} max ${finite.length ? Math.max(...finite).toExponential(2) : 'n/a'}, last ${finite.length ? finite.at(-1).toExponential(2) : 'n/a'}`;
+      const finite = values.filter((v): v is number => Number.isFinite(v));
+      const last = finite.at(-1);
+      return `${k} max ${finite.length ? Math.max(...finite).toExponential(2) : 'n/a'}, last ${last !== undefined ? last.toExponential(2) : 'n/a'}`;
     });
-    lines.push([
-      FAMILY_LABELS[r.family],
-      METHODS[r.method].label,
-      String(r.seed),
-      parts.join('; '),
-    ]);
+    lines.push([FAMILY_LABELS[r.family], methodLabel(r.method), String(r.seed), parts.join('; ')]);
   }
   if (lines.length === 0) return '';
   return [
@@ -137,8 +166,8 @@ function stationarityLines(results) {
 }
 
 /** The plot files of each family that has results: name -> svg. */
-export function plots(results) {
-  const out = {};
+export function plots(results: ReportedResults): Record<string, string> {
+  const out: Record<string, string> = {};
   for (const family of FAMILIES) {
     if (!results.aggregates.some((a) => a.family === family)) continue;
     out[`training-${family}.svg`] = trainingCurveChart(results, family);
@@ -148,7 +177,7 @@ export function plots(results) {
 }
 
 /** report.md: the table, the plots and the stationarity summary. */
-export function reportMarkdown(results, plotNames) {
+export function reportMarkdown(results: ReportedResults, plotNames: readonly string[]): string {
   return [
     '# Locomotion meta-test results',
     '',
@@ -161,10 +190,10 @@ export function reportMarkdown(results, plotNames) {
 }
 
 /** The README section between the markers. */
-export function readmeSection(results, resultsDirFromReadme) {
-  if (results.aggregates.length === 0) return resultsTable(results);
+export function readmeSection(results: ReportedResults, resultsDirFromReadme: string): string {
   const headline =
     results.aggregates.find((a) => a.family === FAMILIES[0]) ?? results.aggregates[0];
+  if (!headline) return resultsTable(results);
   return [
     resultsTable(results),
     `![held-out return](${resultsDirFromReadme}/plots/meta-test-${headline.family}.svg)`,
@@ -175,7 +204,7 @@ export function readmeSection(results, resultsDirFromReadme) {
 }
 
 /** Replaces the text between the README markers (throws naming the markers when they are missing). */
-export function replaceBetweenMarkers(text, section) {
+export function replaceBetweenMarkers(text: string, section: string): string {
   const start = text.indexOf(README_START);
   const end = text.indexOf(README_END);
   if (start < 0 || end < start) {
@@ -185,7 +214,11 @@ export function replaceBetweenMarkers(text, section) {
 }
 
 /** Writes report.md and plots/ into `outDir` and, if given, the README section. */
-export function writeReport(results, outDir, readmePath) {
+export function writeReport(
+  results: ReportedResults,
+  outDir: string,
+  readmePath?: string,
+): { report: string; plots: string[] } {
   const svgs = plots(results);
   fs.mkdirSync(path.join(outDir, 'plots'), { recursive: true });
   for (const [name, svg] of Object.entries(svgs)) {

@@ -8,13 +8,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   loadConfigFile,
+  type MetaTestResults,
   metaTest,
   RunDirectory,
   readCheckpoint,
   train,
   writeJsonAtomic,
 } from '@bomrl/trainer';
-import { META_TEST_ROUNDS, SCALES } from './suite-plan.mjs';
+import { type Family, META_TEST_ROUNDS, type PlannedRun, SCALES, type Scale } from './suite-plan';
 
 /** Written last into a run's result directory: its presence means the run is finished. */
 export const COMPLETE_FILE = 'complete.json';
@@ -25,13 +26,48 @@ export const RESULT_FILES = ['config.json', 'metrics.jsonl', 'metrics.csv', 'run
 /** The meta-test results' name in results/ (the trainer writes them as results.json). */
 export const META_TEST_FILE = 'meta-test.json';
 
+/** The completion file's content: what was run, at which scale (as defined when it ran). */
+export interface CompletedRun {
+  readonly family: Family;
+  readonly method: string;
+  readonly seed: number;
+  readonly scale: string;
+  readonly scaleSettings: Scale;
+  readonly iterations: number;
+}
+
+/** An attempt log line written when a run starts: where it resumed from. */
+export interface AttemptStart {
+  readonly attempt: number;
+  readonly resumedFromIteration: number;
+  readonly startedAt: string;
+  readonly finished?: undefined;
+}
+
+/** An attempt log line written when a run finishes. */
+export interface AttemptFinish {
+  readonly attempt: number;
+  readonly finished: true;
+  readonly seconds: number;
+}
+
+/** One line of the attempt log: a start or a finish. */
+export type Attempt = AttemptStart | AttemptFinish;
+
+/** Options of {@link runOne}. */
+export interface RunOneOptions {
+  /** The scale's name (a key of SCALES). */
+  readonly scale: string;
+  readonly log?: (line: string) => void;
+}
+
 /** Whether the run finished (its completion file exists). */
-export function isComplete(run) {
+export function isComplete(run: PlannedRun): boolean {
   return fs.existsSync(path.join(run.resultDir, COMPLETE_FILE));
 }
 
 /** The lines of a run's attempt log: one per start, one per finish (empty if it never started). */
-export function readAttempts(run) {
+export function readAttempts(run: PlannedRun): Attempt[] {
   const file = path.join(run.runDir, ATTEMPTS_FILE);
   if (!fs.existsSync(file)) return [];
   return fs
@@ -39,15 +75,16 @@ export function readAttempts(run) {
     .trim()
     .split('\n')
     .filter(Boolean)
-    .map((l) => JSON.parse(l));
+    .map((l): Attempt => JSON.parse(l));
 }
 
-/**
- * Trains, meta-tests and files one planned run.
- * @param {import('./suite-plan.mjs').PlannedRun} run
- * @param {{ scale: string, log?: (line: string) => void }} options
- */
-export async function runOne(run, { scale, log = () => {} }) {
+/** Trains, meta-tests and files one planned run. */
+export async function runOne(
+  run: PlannedRun,
+  { scale, log = () => {} }: RunOneOptions,
+): Promise<{ results: MetaTestResults; seconds: number }> {
+  const s = SCALES[scale];
+  if (!s) throw new Error(`--scale: unknown scale '${scale}'; use one of ${Object.keys(SCALES)}`);
   const config = loadConfigFile(run.configFile, run.overrides);
   const trainDir = path.join(run.runDir, 'train');
   const trainRun = new RunDirectory(trainDir);
@@ -68,11 +105,10 @@ export async function runOne(run, { scale, log = () => {} }) {
     log,
     onProgress: ({ done, total, metrics }) =>
       log(
-        `[${config.name}] iteration ${done}/${total}: post-adaptation return ${metrics.objective.toFixed(2)}`,
+        `[${config.name}] iteration ${done}/${total}: post-adaptation return ${Number(metrics.objective).toFixed(2)}`,
       ),
   });
   if (result.status !== 'completed') throw new Error(`${config.name}: training was interrupted`);
-  const s = SCALES[scale];
   const results = await metaTest(trainDir, {
     rounds: META_TEST_ROUNDS,
     episodes: s.episodes,
@@ -89,14 +125,15 @@ export async function runOne(run, { scale, log = () => {} }) {
     `${JSON.stringify({ attempt: previous + 1, finished: true, seconds })}\n`,
   );
   // last: its presence marks the run finished
-  writeJsonAtomic(path.join(run.resultDir, COMPLETE_FILE), {
+  const completed: CompletedRun = {
     family: run.family,
     method: run.method,
     seed: run.seed,
     scale,
     // the scale's definition when the run was made: results.json reports this, not today's code
-    scaleSettings: SCALES[scale],
+    scaleSettings: s,
     iterations: result.iterations,
-  });
+  };
+  writeJsonAtomic(path.join(run.resultDir, COMPLETE_FILE), completed);
   return { results, seconds };
 }

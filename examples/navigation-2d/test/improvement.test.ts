@@ -1,6 +1,6 @@
-// ProMP and E-MAML learn on 2D navigation: with a fixed seed and small sizes (src/improvement.mjs),
+// ProMP and E-MAML learn on 2D navigation: with a fixed seed and small sizes (src/improvement.ts),
 // the mean post-update return of the last 5 of 30 meta-iterations exceeds that of the first 5
-// by a margin taken from the seed-to-seed spread measured by `node src/improvement-spread.mjs`
+// by a margin taken from the seed-to-seed spread measured by `pnpm exec tsx src/improvement-spread.ts`
 // (numbers below and in the README).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -9,12 +9,12 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadConfigFile, train } from '@bomrl/trainer';
-import { IMPROVEMENT_RUN, improvement } from '../src/improvement.mjs';
+import { IMPROVEMENT_RUN, improvement } from '../src/improvement';
 
 const configs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../configs');
 
 /**
- * Measured with `node src/improvement-spread.mjs --seeds 5` (seeds 0-4, these sizes; wasm backend):
+ * Measured with `pnpm exec tsx src/improvement-spread.ts --seeds 5` (seeds 0-4, these sizes; wasm backend):
  *   promp:  first-window means -10.526 -10.730 -10.826 -10.494 -10.105 (sd 0.278);
  *           gains 2.110 2.138 2.480 2.330 1.877 (mean 2.187, sd 0.230)
  *   e-maml: first-window means -9.957 -10.002 -9.771 -9.426 -9.258 (sd 0.328);
@@ -24,9 +24,9 @@ const configs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../c
  * e-maml 1.39 -> 1.4). Seed 0 gains 2.11 (promp) and 2.83 (e-maml). E-MAML's gain varies more
  * across seeds: seed 2 (1.18) stays below its margin at this length and seed 4 (1.40) is at it.
  */
-const MARGIN = { promp: 1.2, 'e-maml': 1.4 };
+const MARGIN = { promp: 1.2, 'e-maml': 1.4 } as const;
 
-for (const name of ['promp', 'e-maml']) {
+for (const name of ['promp', 'e-maml'] as const) {
   test(`${name} improves the post-update return on 2D navigation (seed 0)`, {
     timeout: 1_800_000,
   }, async () => {

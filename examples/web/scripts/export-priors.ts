@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * Exports the Frozen Lake meta-policies that `pnpm demo` trained (examples/frozen-lake,
  * configs/demo/*.yaml) into the small JSON file the web page ships:
@@ -7,7 +6,7 @@
  * Usage (from the repository root):
  *   pnpm demo                                        # trains BO-MRL Alg(1), Alg(2) and MAML
  *   pnpm --filter @bomrl-examples/web export-priors  # writes src/frozen-lake/priors.json
- *   node examples/web/scripts/export-priors.mjs --runs DIR --out FILE
+ *   pnpm exec tsx examples/web/scripts/export-priors.ts --runs DIR --out FILE
  *
  * Every number in the output comes from the run directories: each policy is the run's own
  * policy.json (a saved @bomrl/policies tabular-softmax policy), and the test-time adaptation
@@ -20,7 +19,40 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { FrozenLake, splitTasks } from '@bomrl/envs';
+import { FrozenLake, type FrozenLakeTask, splitTasks, type Variance } from '@bomrl/envs';
+
+/** The parts of a run's resolved config.json this script reads. */
+interface RunConfig {
+  readonly env: {
+    readonly variance: Variance;
+    readonly size: number;
+    readonly slip?: number;
+    readonly gamma: number;
+    readonly horizon: number;
+    readonly tasks: {
+      readonly count: number;
+      readonly seed: number;
+      readonly trainFraction: number;
+    };
+  };
+  readonly method: {
+    readonly kind: string;
+    readonly alg?: string;
+    readonly delta?: number;
+    readonly lambda?: number;
+    readonly testLambda?: number;
+    readonly alpha?: number;
+  };
+}
+
+/** How the page adapts a prior at test time. */
+type Adaptation =
+  | {
+      readonly kind: 'bomrl';
+      readonly distance: string | undefined;
+      readonly lambda: number | undefined;
+    }
+  | { readonly kind: 'maml'; readonly alpha: number | undefined };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
@@ -31,7 +63,7 @@ const { values: args } = parseArgs({
   },
 });
 
-const readJson = (file) => {
+const readJson = <T>(file: string): T => {
   if (!fs.existsSync(file)) {
     throw new Error(`export-priors: ${file} is missing; run \`pnpm demo\` first (or pass --runs)`);
   }
@@ -39,12 +71,13 @@ const readJson = (file) => {
 };
 
 /** The run's config and policy, with the adaptation it is meta-tested with. */
-function prior(id, label) {
+function prior(id: string, label: string) {
   const dir = path.join(path.resolve(args.runs), id);
-  const config = readJson(path.join(dir, 'config.json'));
-  const policy = readJson(path.join(dir, 'policy.json'));
+  const config = readJson<RunConfig>(path.join(dir, 'config.json'));
+  // the saved policy is shipped as is: its shape is @bomrl/policies' concern
+  const policy = readJson<unknown>(path.join(dir, 'policy.json'));
   const m = config.method;
-  let adaptation;
+  let adaptation: Adaptation;
   if (m.kind === 'bomrl' && !m.delta) {
     adaptation = { kind: 'bomrl', distance: m.alg, lambda: m.testLambda ?? m.lambda };
   } else if (m.kind === 'maml') {
@@ -75,13 +108,13 @@ const family = FrozenLake.family({
 const all = family.sampleTasks(env.tasks.count, env.tasks.seed);
 const [, heldOut] = splitTasks(all, env.tasks.trainFraction, env.tasks.seed);
 
-const holes = (task) => task.map.join('').split('H').length - 1;
+const holes = (task: FrozenLakeTask) => task.map.join('').split('H').length - 1;
 
 const document = {
   format: 'bomrl-web-frozen-lake-priors',
   version: 1,
   source:
-    'pnpm demo (examples/frozen-lake, configs/demo), exported by examples/web/scripts/export-priors.mjs',
+    'pnpm demo (examples/frozen-lake, configs/demo), exported by examples/web/scripts/export-priors.ts',
   env: {
     variance: env.variance,
     size: env.size,

@@ -1,14 +1,14 @@
-#!/usr/bin/env node
 /**
  * `pnpm experiment:locomotion:report`: regenerates report.md, the plots and the root README's
  * locomotion table from results.json alone (no training).
- * Usage: node src/experiment/report-cli.mjs [--out results/locomotion] [--no-readme]
+ * Usage: tsx src/experiment/report-cli.ts [--out results/locomotion] [--no-readme]
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeReport } from './report.mjs';
-import { REPO_ROOT } from './suite-plan.mjs';
+import type { LocomotionResults } from './collect';
+import { writeReport } from './report';
+import { REPO_ROOT } from './suite-plan';
 
 const { values: args } = parseArgs({
   options: {
@@ -22,7 +22,7 @@ if (!fs.existsSync(file)) {
   console.error(`${file} does not exist: run \`pnpm experiment:locomotion\` first`);
   process.exit(1);
 }
-const results = JSON.parse(fs.readFileSync(file, 'utf8'));
+const results: LocomotionResults = JSON.parse(fs.readFileSync(file, 'utf8'));
 const written = writeReport(
   results,
   out,

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * Measures what one run of the suite costs at a scale, for the README's time estimates: the
  * wall-clock seconds of each of the first `--iterations` meta-iterations of each method (one
@@ -6,7 +5,7 @@
  * rounds, in CPU seconds and wall-clock seconds (the first iteration includes loading MuJoCo
  * and the backend). Writes nothing outside a temporary directory. Wall-clock numbers depend on the machine
  * and its load: print the load average beside them.
- * Usage: node src/experiment/time-iteration.mjs [--scale reduced] [--family half-cheetah-vel]
+ * Usage: tsx src/experiment/time-iteration.ts [--scale reduced] [--family half-cheetah-vel]
  *   [--methods a,b] [--iterations 1]
  */
 import fs from 'node:fs';
@@ -14,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigFile, metaTest, train } from '@bomrl/trainer';
-import { FAMILIES, META_TEST_ROUNDS, METHODS, parseList, planRuns, SCALES } from './suite-plan.mjs';
+import { FAMILIES, META_TEST_ROUNDS, METHODS, parseList, planRuns, SCALES } from './suite-plan';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,10 +26,17 @@ const { values: args } = parseArgs({
 const iterations = Number(args.iterations);
 if (!Number.isInteger(iterations) || iterations < 1)
   throw new Error('--iterations: want a positive integer');
+const scale = SCALES[args.scale];
+if (!scale) throw new Error(`--scale: unknown '${args.scale}'; use one of ${Object.keys(SCALES)}`);
 const cpuSeconds = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
+/** Seconds of wall-clock time and of CPU time (user + system). */
+interface Clock {
+  readonly wall: number;
+  readonly cpu: number;
+}
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bomrl-locomotion-timing-'));
 const plan = planRuns({
   families: parseList('family', args.family, FAMILIES),
@@ -41,7 +47,7 @@ const plan = planRuns({
   runs: path.join(tmp, 'runs'),
 });
 console.log(
-  `scale '${args.scale}' (${JSON.stringify(SCALES[args.scale])}); load average ${os
+  `scale '${args.scale}' (${JSON.stringify(scale)}); load average ${os
     .loadavg()
     .map((x) => x.toFixed(1))
     .join(' ')} on ${os.cpus().length} cores`,
@@ -55,7 +61,7 @@ for (const run of plan) {
   // on an unloaded core; wall-clock seconds include waiting for the CPU on a busy machine.
   const clock = () => ({ wall: performance.now() / 1000, cpu: cpuSeconds() });
   let t = clock();
-  const spent = [];
+  const spent: Clock[] = [];
   await train(config, {
     out: run.runDir,
     onProgress: () => {
@@ -68,12 +74,12 @@ for (const run of plan) {
   await metaTest(run.runDir, {
     rounds: META_TEST_ROUNDS,
     tasks: 1,
-    episodes: SCALES[args.scale].episodes,
+    episodes: scale.episodes,
   });
   const t1 = clock();
-  const show = (s) => `${s.cpu.toFixed(1)} CPU s (${s.wall.toFixed(1)} wall s)`;
+  const show = (s: Clock) => `${s.cpu.toFixed(1)} CPU s (${s.wall.toFixed(1)} wall s)`;
   console.log(
-    `${run.method}: per meta-iteration ${spent.map(show).join(', ')}; meta-test of 1 held-out task (0..3 rounds) ${show({ cpu: t1.cpu - t0.cpu, wall: t1.wall - t0.wall })}; load average now ${os.loadavg()[0].toFixed(1)}`,
+    `${run.method}: per meta-iteration ${spent.map(show).join(', ')}; meta-test of 1 held-out task (0..3 rounds) ${show({ cpu: t1.cpu - t0.cpu, wall: t1.wall - t0.wall })}; load average now ${os.loadavg()[0]?.toFixed(1)}`,
   );
 }
 fs.rmSync(tmp, { recursive: true, force: true });

@@ -9,21 +9,45 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { createTaskSetup, meanStderr, resolveConfig } from '@bomrl/trainer';
-import { collectResults, poolMeanStderr } from '../src/experiment/collect.mjs';
+import {
+  createTaskSetup,
+  meanStderr,
+  RunDirectory,
+  readCheckpoint,
+  resolveConfig,
+} from '@bomrl/trainer';
+import {
+  collectResults,
+  type LocomotionResults,
+  poolMeanStderr,
+  type RoundSummary,
+} from '../src/experiment/collect';
 import {
   formatReturn,
   README_END,
   README_START,
+  type ReportedAggregate,
+  type ReportedResults,
   readmeSection,
   replaceBetweenMarkers,
   resultsTable,
-} from '../src/experiment/report.mjs';
-import { COMPLETE_FILE, readAttempts } from '../src/experiment/run-one.mjs';
-import { EXAMPLE_DIR, planRuns, REPO_ROOT } from '../src/experiment/suite-plan.mjs';
+} from '../src/experiment/report';
+import { type AttemptStart, COMPLETE_FILE, readAttempts } from '../src/experiment/run-one';
+import {
+  EXAMPLE_DIR,
+  type Family,
+  type PlannedRun,
+  planRuns,
+  REPO_ROOT,
+} from '../src/experiment/suite-plan';
 
-const CLI = path.join(EXAMPLE_DIR, 'src/experiment/cli.mjs');
-const OPTIONS = {
+const CLI = path.join(EXAMPLE_DIR, 'src/experiment/cli.ts');
+const OPTIONS: {
+  readonly families: Family;
+  readonly methods: string;
+  readonly seeds: string;
+  readonly scale: string;
+} = {
   families: 'half-cheetah-vel',
   methods: 'maml-trpo,bomrl-alg1',
   seeds: '1',
@@ -31,27 +55,43 @@ const OPTIONS = {
 };
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bomrl-locomotion-suite-'));
 
+/** How a suite process ended, and everything it printed. */
+interface SuiteExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly output: string;
+}
+
 /** Starts the suite into `dir` (results in dir/results, checkpoints in dir/runs). */
-function startSuite(dir) {
-  const args = [CLI, ...Object.entries(OPTIONS).flatMap(([k, v]) => [`--${k}`, v])];
+function startSuite(dir: string) {
+  // the CLI is TypeScript: node runs it through tsx's loader
+  const args = [
+    '--import',
+    'tsx',
+    CLI,
+    ...Object.entries(OPTIONS).flatMap(([k, v]) => [`--${k}`, v]),
+  ];
   args.push('--out', path.join(dir, 'results'), '--runs', path.join(dir, 'runs'), '--no-readme');
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: EXAMPLE_DIR,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exit = new Promise((resolve) =>
+  child.stdout.on('data', (d: Buffer) => (output += d));
+  child.stderr.on('data', (d: Buffer) => (output += d));
+  const exit = new Promise<SuiteExit>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal, output })),
   );
   return { child, exit };
 }
 
-async function runSuite(dir) {
+async function runSuite(dir: string): Promise<LocomotionResults> {
   const { code, output } = await startSuite(dir).exit;
   assert.equal(code, 0, output);
   return JSON.parse(fs.readFileSync(path.join(dir, 'results', 'results.json'), 'utf8'));
 }
 
-const plan = (dir) =>
+const plan = (dir: string) =>
   planRuns({
     families: [OPTIONS.families],
     methods: OPTIONS.methods.split(','),
@@ -61,11 +101,20 @@ const plan = (dir) =>
     runs: path.join(dir, 'runs'),
   });
 
-let uninterrupted;
+let uninterrupted: Promise<LocomotionResults> | undefined;
 const uninterruptedResults = () => (uninterrupted ??= runSuite(path.join(tmp, 'uninterrupted')));
 
+/** One result row of a Markdown table. */
+interface TableRow {
+  readonly family: string;
+  readonly method: string;
+  readonly seeds: number;
+  /** [mean, stderr] per round. */
+  readonly cells: number[][];
+}
+
 /** Parses the README table rows into { family, method, cells: [mean, stderr][] }. */
-function parseTable(markdown) {
+function parseTable(markdown: string): TableRow[] {
   return (
     markdown
       .split('\n')
@@ -80,8 +129,8 @@ function parseTable(markdown) {
       .filter((cols) => cols.length > 3 && cols.slice(3).every((c) => c.includes('±')))
       .map((cols) => {
         return {
-          family: cols[0],
-          method: cols[1],
+          family: cols[0] ?? '',
+          method: cols[1] ?? '',
           seeds: Number(cols[2]),
           cells: cols.slice(3).map((c) => c.split('±').map((x) => Number(x))),
         };
@@ -90,7 +139,7 @@ function parseTable(markdown) {
 }
 
 /** Asserts that a README section's table holds exactly the (formatted) numbers of `results`. */
-function assertTableMatches(section, results) {
+function assertTableMatches(section: string, results: ReportedResults): void {
   const rows = parseTable(section);
   assert.equal(rows.length, results.aggregates.length);
   for (const a of results.aggregates) {
@@ -104,28 +153,41 @@ function assertTableMatches(section, results) {
     );
   }
 }
-const LABELS = {
+const LABELS: Record<Family, string> = {
   'half-cheetah-vel': 'HalfCheetahVel',
   'half-cheetah-dir': 'HalfCheetahDir',
   'ant-vel': 'AntVel',
   'ant-dir': 'AntDir',
 };
-const sameRow = (row, a) => row.family === LABELS[a.family] && row.method === methodLabel(a.method);
-const methodLabel = (m) =>
-  ({
-    'bomrl-alg1': 'BO-MRL Alg(1)',
-    'bomrl-alg2': 'BO-MRL Alg(2)',
-    'bomrl-alg3': 'BO-MRL Alg(3)',
-    'maml-trpo': 'MAML-TRPO',
-    promp: 'ProMP',
-    'e-maml': 'E-MAML',
-    'bomrl-ignore-data': "BO-MRL Alg(1) 'ignore-data'",
-  })[m];
+const sameRow = (row: TableRow, a: ReportedAggregate) =>
+  row.family === LABELS[a.family] && row.method === methodLabel(a.method);
+const METHOD_LABELS: Record<string, string> = {
+  'bomrl-alg1': 'BO-MRL Alg(1)',
+  'bomrl-alg2': 'BO-MRL Alg(2)',
+  'bomrl-alg3': 'BO-MRL Alg(3)',
+  'maml-trpo': 'MAML-TRPO',
+  promp: 'ProMP',
+  'e-maml': 'E-MAML',
+  'bomrl-ignore-data': "BO-MRL Alg(1) 'ignore-data'",
+};
+const methodLabel = (m: string) => METHOD_LABELS[m];
+
+/** A synthetic run: what the report and the pooling read of a run. */
+interface SyntheticRun {
+  readonly family: Family;
+  readonly method: string;
+  readonly seed: number;
+  readonly metaTest: { readonly rounds: readonly RoundSummary[] };
+  readonly curve: {
+    readonly iteration: readonly number[];
+    readonly postAdaptationReturn: readonly number[];
+  };
+}
 
 /** A small synthetic results object (two families, two methods, two seeds). */
-function syntheticResults() {
-  const runs = [];
-  for (const family of ['half-cheetah-vel', 'half-cheetah-dir']) {
+function syntheticResults(): ReportedResults {
+  const runs: SyntheticRun[] = [];
+  for (const family of ['half-cheetah-vel', 'half-cheetah-dir'] as const) {
     for (const method of ['maml-trpo', 'bomrl-alg1']) {
       for (const seed of [0, 1]) {
         runs.push({
@@ -145,8 +207,8 @@ function syntheticResults() {
       }
     }
   }
-  const aggregates = [];
-  for (const family of ['half-cheetah-vel', 'half-cheetah-dir']) {
+  const aggregates: ReportedAggregate[] = [];
+  for (const family of ['half-cheetah-vel', 'half-cheetah-dir'] as const) {
     for (const method of ['maml-trpo', 'bomrl-alg1']) {
       const group = runs.filter((r) => r.family === family && r.method === method);
       aggregates.push({
@@ -155,11 +217,11 @@ function syntheticResults() {
         seeds: [0, 1],
         rounds: [0, 1, 2, 3].map((k) => ({
           round: k,
-          ...poolMeanStderr(group.map((r) => r.metaTest.rounds[k])),
+          ...poolMeanStderr(group.map((r) => r.metaTest.rounds[k]!)),
         })),
         curve: [0, 1, 2].map((i) => ({
           iteration: i,
-          ...meanStderr(group.map((r) => r.curve.postAdaptationReturn[i])),
+          ...meanStderr(group.map((r) => r.curve.postAdaptationReturn[i]!)),
         })),
       });
     }
@@ -225,7 +287,7 @@ describe('the suite at smoke scale', { concurrency: true }, () => {
   }, async () => {
     const results = await uninterruptedResults();
     const dir = path.join(tmp, 'uninterrupted', 'results');
-    assert.equal(results.scale.name, 'smoke');
+    assert.equal(results.scale?.name, 'smoke');
     assert.equal(results.runs.length, 2);
     for (const run of results.runs) {
       assert.deepEqual(
@@ -239,12 +301,16 @@ describe('the suite at smoke scale', { concurrency: true }, () => {
     }
     // BO-MRL records its lower-level stationarity at every iteration; the baselines have none
     const bomrl = results.runs.find((r) => r.method === 'bomrl-alg1');
+    assert.ok(bomrl?.lowerLevel, 'no BO-MRL run with lower-level records');
     assert.ok(Object.keys(bomrl.lowerLevel).length > 0);
     for (const values of Object.values(bomrl.lowerLevel)) assert.equal(values.length, 2);
-    assert.equal(results.runs.find((r) => r.method === 'maml-trpo').lowerLevel, undefined);
+    const maml = results.runs.find((r) => r.method === 'maml-trpo');
+    assert.ok(maml, 'no MAML-TRPO run');
+    assert.equal(maml.lowerLevel, undefined);
     // aggregates pool the runs' rounds (one seed: equal to the run's own)
     for (const a of results.aggregates) {
       const run = results.runs.find((r) => r.method === a.method);
+      assert.ok(run, `no run for ${a.method}`);
       assert.deepEqual(
         a.rounds.map((r) => r.mean),
         run.metaTest.rounds.map((r) => r.mean),
@@ -281,17 +347,19 @@ describe('the suite at smoke scale', { concurrency: true }, () => {
   }, async () => {
     const dir = path.join(tmp, 'interrupted');
     const [first, second] = plan(dir);
+    assert.ok(first && second, 'the smoke plan has two runs');
     const { child, exit } = startSuite(dir);
-    // kill once the first run is finished and the second has a checkpoint but has not finished
-    const secondCheckpoint = path.join(second.runDir, 'train', 'checkpoints', 'latest.json');
-    let killedWhile = null;
+    // kill once the first run is finished and the second has checkpointed a completed iteration
+    // but has not finished (the trainer also checkpoints iteration 0 as soon as a run starts,
+    // which would leave nothing to resume past)
+    const secondTrain = new RunDirectory(path.join(second.runDir, 'train'));
+    const secondCheckpointed = () =>
+      secondTrain.hasCheckpoint() && readCheckpoint(secondTrain).iteration >= 1;
+    let killedWhile: 'too-late' | 'second-run' | 'exited' | null = null;
     while (killedWhile === null) {
       if (fs.existsSync(path.join(second.resultDir, COMPLETE_FILE))) {
         killedWhile = 'too-late';
-      } else if (
-        fs.existsSync(path.join(first.resultDir, COMPLETE_FILE)) &&
-        fs.existsSync(secondCheckpoint)
-      ) {
+      } else if (fs.existsSync(path.join(first.resultDir, COMPLETE_FILE)) && secondCheckpointed()) {
         child.kill('SIGKILL');
         killedWhile = 'second-run';
       } else if (child.exitCode !== null) {
@@ -308,10 +376,11 @@ describe('the suite at smoke scale', { concurrency: true }, () => {
     const resumed = await runSuite(dir);
     // the finished run was not touched; the unfinished one resumed from its checkpoint
     assert.equal(fs.statSync(path.join(first.resultDir, COMPLETE_FILE)).mtimeMs, firstDone);
-    const starts = (run) => readAttempts(run).filter((a) => !a.finished);
+    const starts = (run: PlannedRun) =>
+      readAttempts(run).filter((a): a is AttemptStart => !a.finished);
     assert.equal(starts(first).length, 1);
     assert.equal(starts(second).length, 2);
-    assert.ok(starts(second)[1].resumedFromIteration >= 1);
+    assert.ok((starts(second)[1]?.resumedFromIteration ?? 0) >= 1);
     // and the results are exactly those of the uninterrupted suite (runs are deterministic)
     assert.deepEqual(resumed, await uninterruptedResults());
   });

@@ -1,7 +1,7 @@
 /**
  * What the locomotion experiment runs: the families, the methods (each a config in configs/ plus
  * overrides), the named scales, and the plan of (family, method, seed) runs with their
- * directories. Pure data and path arithmetic; running is in run-one.mjs.
+ * directories. Pure data and path arithmetic; running is in run-one.ts.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,31 +10,37 @@ export const EXAMPLE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.u
 export const REPO_ROOT = path.resolve(EXAMPLE_DIR, '../..');
 
 /** The four locomotion families, in report order. */
-export const FAMILIES = ['half-cheetah-vel', 'half-cheetah-dir', 'ant-vel', 'ant-dir'];
+export const FAMILIES = ['half-cheetah-vel', 'half-cheetah-dir', 'ant-vel', 'ant-dir'] as const;
+
+/** A locomotion family's name. */
+export type Family = (typeof FAMILIES)[number];
 
 /** Display names of the families (the paper's). */
-export const FAMILY_LABELS = {
+export const FAMILY_LABELS: Record<Family, string> = {
   'half-cheetah-vel': 'HalfCheetahVel',
   'half-cheetah-dir': 'HalfCheetahDir',
   'ant-vel': 'AntVel',
   'ant-dir': 'AntDir',
 };
 
-/**
- * @typedef {object} MethodSpec
- * @property {string} label  how tables and plots name it
- * @property {string} config the configs/<family>-<config>.yaml it starts from
- * @property {string[]} overrides `key=value` overrides applied to that config
- * @property {boolean} [ablation] run only on the ablation family
- */
+/** One compared method: a config plus overrides. */
+export interface MethodSpec {
+  /** How tables and plots name it. */
+  readonly label: string;
+  /** The configs/<family>-<config>.yaml it starts from. */
+  readonly config: string;
+  /** `key=value` overrides applied to that config. */
+  readonly overrides: readonly string[];
+  /** Run only on the ablation family. */
+  readonly ablation?: boolean;
+}
 
 /**
  * The compared methods. BO-MRL's three distance metrics (Alg(1) forward KL, Alg(2) reverse KL,
  * Alg(3) squared Euclidean) all use the 'full' hypergradient and the configs' lambda 0.5;
  * 'ignore-data' (the authors' approximation) is the ablation.
- * @type {Record<string, MethodSpec>}
  */
-export const METHODS = {
+export const METHODS: Readonly<Record<string, MethodSpec>> = {
   'bomrl-alg1': {
     label: 'BO-MRL Alg(1)',
     config: 'bomrl',
@@ -62,25 +68,29 @@ export const METHODS = {
 };
 
 /** The family the 'ignore-data' ablation runs on. */
-export const ABLATION_FAMILY = 'half-cheetah-vel';
+export const ABLATION_FAMILY: Family = 'half-cheetah-vel';
 
-/**
- * @typedef {object} Scale
- * @property {string} description
- * @property {number} iterations meta-iterations
- * @property {number | null} tasksPerBatch null: the family's paper value (10 vel / 4 dir)
- * @property {number} episodes   trajectories per task per phase (also at meta-test)
- * @property {number} horizon
- * @property {number | null} testTasks held-out tasks used at meta-test (null: all of them)
- * @property {string[]} extra further overrides (tiny networks and task sets for the smoke scale)
- */
+/** A named scale: the sizes applied identically to every method. */
+export interface Scale {
+  readonly description: string;
+  /** Meta-iterations. */
+  readonly iterations: number;
+  /** null: the family's paper value (10 vel / 4 dir). */
+  readonly tasksPerBatch: number | null;
+  /** Trajectories per task per phase (also at meta-test). */
+  readonly episodes: number;
+  readonly horizon: number;
+  /** Held-out tasks used at meta-test (null: all of them). */
+  readonly testTasks: number | null;
+  /** Further overrides (tiny networks and task sets for the smoke scale). */
+  readonly extra: readonly string[];
+}
 
 /**
  * Named scales, each applied identically to every method. `paper` is the authors' setting;
  * `reduced` is the one budget-sized scale; `smoke` exists for tests (its numbers are not results).
- * @type {Record<string, Scale>}
  */
-export const SCALES = {
+export const SCALES: Readonly<Record<string, Scale> & { paper: Scale }> = {
   paper: {
     description: "the paper's settings",
     iterations: 500,
@@ -115,7 +125,7 @@ export const SCALES = {
 export const META_TEST_ROUNDS = 3;
 
 /** The config overrides of a scale (checkpoints every iteration so a kill loses at most one). */
-export function scaleOverrides(scaleName) {
+export function scaleOverrides(scaleName: string): string[] {
   const s = SCALES[scaleName];
   if (!s) {
     throw new Error(`--scale: unknown scale '${scaleName}'; use one of ${Object.keys(SCALES)}`);
@@ -130,42 +140,72 @@ export function scaleOverrides(scaleName) {
   ];
 }
 
-/**
- * @typedef {object} PlannedRun
- * @property {string} family
- * @property {string} method
- * @property {number} seed
- * @property {string} configFile
- * @property {string[]} overrides
- * @property {string} runDir     checkpoints and the trainer's run directory (outside git)
- * @property {string} resultDir  the small files kept in results/
- */
+/** One (family, method, seed) run of a suite and where its files go. */
+export interface PlannedRun {
+  readonly family: Family;
+  readonly method: string;
+  readonly seed: number;
+  readonly configFile: string;
+  readonly overrides: readonly string[];
+  /** Checkpoints and the trainer's run directory (outside git). */
+  readonly runDir: string;
+  /** The small files kept in results/. */
+  readonly resultDir: string;
+}
+
+/** What {@link planRuns} plans: the suite's selection, scale and directories. */
+export interface SuiteSelection {
+  readonly families: readonly Family[];
+  readonly methods: readonly string[];
+  readonly seeds: number;
+  readonly scale: string;
+  /** The results directory. */
+  readonly out: string;
+  /** The checkpoints' and run directories' root. */
+  readonly runs: string;
+}
 
 /** Parses a comma-separated option against the allowed values. */
-export function parseList(option, value, allowed) {
+export function parseList<T extends string>(
+  option: string,
+  value: string,
+  allowed: readonly T[],
+): T[] {
   const items = value
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+  const parsed: T[] = [];
   for (const item of items) {
-    if (!allowed.includes(item)) {
+    if (!isOneOf(item, allowed)) {
       throw new Error(`--${option}: unknown '${item}'; use a comma-separated subset of ${allowed}`);
     }
+    parsed.push(item);
   }
-  if (items.length === 0) throw new Error(`--${option}: give at least one of ${allowed}`);
-  return items;
+  if (parsed.length === 0) throw new Error(`--${option}: give at least one of ${allowed}`);
+  return parsed;
 }
+
+const isOneOf = <T extends string>(item: string, allowed: readonly T[]): item is T =>
+  (allowed as readonly string[]).includes(item);
 
 /**
  * The runs of a suite, in execution order (family, method, seed). The ablation method runs only
  * on {@link ABLATION_FAMILY}.
- * @returns {PlannedRun[]}
  */
-export function planRuns({ families, methods, seeds, scale, out, runs }) {
-  const plan = [];
+export function planRuns({
+  families,
+  methods,
+  seeds,
+  scale,
+  out,
+  runs,
+}: SuiteSelection): PlannedRun[] {
+  const plan: PlannedRun[] = [];
   for (const family of families) {
     for (const method of methods) {
       const spec = METHODS[method];
+      if (!spec) throw new Error(`unknown method '${method}'; use one of ${Object.keys(METHODS)}`);
       if (spec.ablation && family !== ABLATION_FAMILY) continue;
       for (let seed = 0; seed < seeds; seed++) {
         const rel = path.join(family, method, `seed-${seed}`);

@@ -6,8 +6,58 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { COMPLETE_FILE, META_TEST_FILE } from './run-one.mjs';
-import { FAMILIES, METHODS, SCALES } from './suite-plan.mjs';
+import type { MeanStderr, MetaTestResults, MetricsRecord } from '@bomrl/trainer';
+import { COMPLETE_FILE, type CompletedRun, META_TEST_FILE } from './run-one';
+import { FAMILIES, type Family, METHODS, SCALES, type Scale } from './suite-plan';
+
+/** A metrics.jsonl row of a locomotion run (the sampled methods record both returns). */
+type MetricsRow = MetricsRecord & {
+  readonly postReturnUndiscounted: number;
+  readonly preReturnUndiscounted: number;
+};
+
+/** Held-out return after one adaptation round: mean and standard error over tasks (x seeds). */
+export type RoundSummary = MeanStderr & { readonly round: number };
+
+/** One finished run in results.json. */
+export interface RunEntry {
+  readonly family: Family;
+  readonly method: string;
+  readonly seed: number;
+  readonly scale: string;
+  readonly scaleSettings: Scale;
+  readonly iterations: number;
+  readonly metaTest: {
+    readonly tasks: number;
+    readonly episodesPerTask: number;
+    readonly rounds: readonly RoundSummary[];
+  };
+  readonly curve: {
+    readonly iteration: readonly number[];
+    readonly postAdaptationReturn: readonly number[];
+    readonly preAdaptationReturn: readonly number[];
+  };
+  /** BO-MRL's lower-level stationarity metrics, per iteration (absent for the baselines). */
+  readonly lowerLevel?: Readonly<Record<string, readonly (number | string | undefined)[]>>;
+}
+
+/** One family x method of results.json: rounds pooled over tasks and seeds, the seed-mean curve. */
+export interface Aggregate {
+  readonly family: Family;
+  readonly method: string;
+  readonly seeds: readonly number[];
+  readonly rounds: readonly (RoundSummary & { readonly seedMeans: MeanStderr })[];
+  readonly curve: readonly (MeanStderr & { readonly iteration: number })[];
+}
+
+/** results.json: the scale, every finished run and the aggregates. */
+export interface LocomotionResults {
+  readonly format: 'bomrl-locomotion-results';
+  readonly version: 1;
+  readonly scale: (Scale & { readonly name: string; readonly paper: Scale }) | null;
+  readonly runs: readonly RunEntry[];
+  readonly aggregates: readonly Aggregate[];
+}
 
 /** Metrics that describe how stationary BO-MRL's lower-level solution was (whatever the build records). */
 const STATIONARITY_KEY = /lower|stationar|solver/i;
@@ -15,9 +65,8 @@ const STATIONARITY_KEY = /lower|stationar|solver/i;
 /**
  * Pools groups given as (mean, standard error, n) into the mean and standard error of all their
  * values: each group's sample variance is stderr^2 * n, so the pooled sum of squares is exact.
- * @param {{ mean: number, stderr: number, n: number }[]} groups
  */
-export function poolMeanStderr(groups) {
+export function poolMeanStderr(groups: readonly MeanStderr[]): MeanStderr {
   const n = groups.reduce((s, g) => s + g.n, 0);
   if (n === 0) return { mean: Number.NaN, stderr: Number.NaN, n: 0 };
   const mean = groups.reduce((s, g) => s + g.mean * g.n, 0) / n;
@@ -30,15 +79,16 @@ export function poolMeanStderr(groups) {
 }
 
 /** Mean and standard error of plain values (sample standard deviation). */
-export function meanStderrOf(values) {
+export function meanStderrOf(values: readonly number[]): MeanStderr {
   return poolMeanStderr(values.map((v) => ({ mean: v, stderr: 0, n: 1 })));
 }
 
-const readJson = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));
+/** Reads a JSON file this suite (or the trainer) wrote in the shape `T`. */
+const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, 'utf8'));
 
 /** The finished runs' result directories under `out` (<family>/<method>/seed-<k>/). */
-export function finishedRunDirs(out) {
-  const dirs = [];
+export function finishedRunDirs(out: string): string[] {
+  const dirs: string[] = [];
   for (const family of FAMILIES) {
     for (const method of Object.keys(METHODS)) {
       const dir = path.join(out, family, method);
@@ -53,14 +103,14 @@ export function finishedRunDirs(out) {
 }
 
 /** One run's entry: meta-test rounds and training curves. */
-function runEntry(dir) {
-  const done = readJson(path.join(dir, COMPLETE_FILE));
-  const metaTest = readJson(path.join(dir, META_TEST_FILE));
+function runEntry(dir: string): RunEntry {
+  const done = readJson<CompletedRun>(path.join(dir, COMPLETE_FILE));
+  const metaTest = readJson<MetaTestResults>(path.join(dir, META_TEST_FILE));
   const metrics = fs
     .readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
     .trim()
     .split('\n')
-    .map((l) => JSON.parse(l));
+    .map((l): MetricsRow => JSON.parse(l));
   const curve = {
     iteration: metrics.map((m) => m.iteration),
     postAdaptationReturn: metrics.map((m) => m.postReturnUndiscounted),
@@ -96,17 +146,21 @@ function runEntry(dir) {
 }
 
 /** Per family x method: each round pooled over tasks and seeds, and the seed-mean curve. */
-function aggregate(runs) {
-  const groups = new Map();
+function aggregate(runs: readonly RunEntry[]): Aggregate[] {
+  const groups = new Map<string, [RunEntry, ...RunEntry[]]>();
   for (const r of runs) {
     const key = `${r.family}/${r.method}`;
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push(r);
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
   }
   return [...groups.values()].map((group) => {
-    const { family, method } = group[0];
-    const rounds = group[0].metaTest.rounds.map((_, k) => {
-      const perSeed = group.map((r) => r.metaTest.rounds[k]);
+    const [first] = group;
+    const { family, method } = first;
+    // indices below are in range: every run of a group has as many rounds as the first (the
+    // same scale), and the curve is cut to the shortest run's length
+    const rounds = first.metaTest.rounds.map((_, k) => {
+      const perSeed = group.map((r) => r.metaTest.rounds[k]!);
       return {
         round: k,
         // over every held-out task x seed (the issue's protocol)
@@ -117,8 +171,8 @@ function aggregate(runs) {
     });
     const length = Math.min(...group.map((r) => r.curve.iteration.length));
     const curve = Array.from({ length }, (_, i) => ({
-      iteration: group[0].curve.iteration[i],
-      ...meanStderrOf(group.map((r) => r.curve.postAdaptationReturn[i])),
+      iteration: first.curve.iteration[i]!,
+      ...meanStderrOf(group.map((r) => r.curve.postAdaptationReturn[i]!)),
     }));
     return { family, method, seeds: group.map((r) => r.seed), rounds, curve };
   });
@@ -128,7 +182,7 @@ function aggregate(runs) {
  * The combined results of every finished run under `out`. Throws when runs of different scales
  * share `out` (their numbers must not be pooled).
  */
-export function collectResults(out) {
+export function collectResults(out: string): LocomotionResults {
   const runs = finishedRunDirs(out).map(runEntry);
   const scales = [...new Set(runs.map((r) => r.scale))];
   if (scales.length > 1) {
@@ -143,10 +197,12 @@ export function collectResults(out) {
     );
   }
   const scale = scales[0] ?? null;
+  const firstRun = runs[0];
   return {
     format: 'bomrl-locomotion-results',
     version: 1,
-    scale: scale ? { name: scale, ...runs[0].scaleSettings, paper: SCALES.paper } : null,
+    scale:
+      scale && firstRun ? { name: scale, ...firstRun.scaleSettings, paper: SCALES.paper } : null,
     runs,
     aggregates: aggregate(runs),
   };
