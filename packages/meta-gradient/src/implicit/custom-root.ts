@@ -81,7 +81,7 @@ function isolatedTape<T>(f: () => T): T {
 function outsideKernel<T>(f: () => T): T {
   const state = tf.engine().state;
   const { activeTape, gradientDepth, kernelDepth } = state;
-  state.activeTape = null;
+  state.activeTape = []; // unused at gradient depth 0; the solver's own tf.grad starts a new one
   state.gradientDepth = 0;
   state.kernelDepth = 0;
   try {
