@@ -122,6 +122,36 @@ describe('customRoot: ridge regression through tf.grad', () => {
     expect(Math.abs(got - exact) / Math.abs(exact)).toBeLessThan(1e-4);
   });
 
+  it('a solver that takes tfjs gradients of its own works under tf.grad', () => {
+    // gradient descent on G with tf.grad (step 1 / (||X||_F^2 + lambda), which is below
+    // 2 / lambda_max(X^T X + lambda I)): tfjs runs customGrad's forward as a kernel, where no
+    // gradient is recorded, so customRoot must run the solver outside it
+    const descent = (phi: Tensor1D): Tensor1D => {
+      const p = phi.dataSync()[0]!;
+      const step = 1 / (X.reduce((s, row) => s + row.reduce((t, x) => t + x * x, 0), 0) + p);
+      let theta = tf.zeros([d]) as Tensor1D;
+      for (let k = 0; k < 3000; k++) {
+        const next = tf.tidy(() => {
+          const g = tf.grad((t: Tensor) => objective(t as Tensor1D, phi))(theta);
+          return tf.sub(theta, tf.mul(step, g)) as Tensor1D;
+        });
+        theta.dispose();
+        theta = next;
+      }
+      return theta;
+    };
+    const ridge = customRoot({ solver: descent, objective, sense: 'min' });
+    const got = tf.tidy(
+      () =>
+        tf
+          .grad((phi: Tensor) => validation(ridge(phi as Tensor1D)))(tf.tensor1d([lambda]))
+          .dataSync()[0]!,
+    );
+    // the descent stops at float32 stationarity (~1e-6 in theta); 1e-3 bounds that, while a
+    // solver that failed or a gradient through the iterations would be far off or throw
+    expect(Math.abs(got - exact) / Math.abs(exact)).toBeLessThan(1e-3);
+  }, 120_000);
+
   it('a non-stationary solver throws without onDiagnostics and reports with it', () => {
     const sloppy = (phi: Tensor1D) => tf.tidy(() => tf.add(solver(phi), 0.1) as Tensor1D);
     const loss = (root: (p: Tensor1D) => Tensor1D) => () =>

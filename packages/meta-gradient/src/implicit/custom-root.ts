@@ -22,8 +22,8 @@ export interface CustomRootDiagnostics {
 
 interface CustomRootCommon {
   /**
-   * The inner solver: theta*(phi), by any means (iterations, a closed form, host code). It runs
-   * with gradient recording off and is never differentiated.
+   * The inner solver: theta*(phi), by any means (iterations, a closed form, host code, tfjs
+   * gradients of its own). It runs outside the caller's gradient tape and is never differentiated.
    */
   readonly solver: (phi: Tensor1D) => Tensor1D;
   /** Stationarity bound for the warning (default 1e-3, absolute). */
@@ -68,6 +68,28 @@ function isolatedTape<T>(f: () => T): T {
   } finally {
     state.activeTape = activeTape;
     state.gradientDepth = gradientDepth;
+  }
+}
+
+/**
+ * Runs the inner solver from inside `tf.customGrad`'s forward function. tfjs runs that function
+ * as a kernel, and records no gradients inside a kernel, so a solver that takes tfjs gradients of
+ * its own (gradient ascent, Newton, `@bomrl/adaptation`) would fail with "Cannot compute
+ * gradient". Run it as top-level code with no active tape (so none of its operations land on the
+ * tape of a `tf.grad` that called us), then restore the engine's state.
+ */
+function outsideKernel<T>(f: () => T): T {
+  const state = tf.engine().state;
+  const { activeTape, gradientDepth, kernelDepth } = state;
+  state.activeTape = []; // unused at gradient depth 0; the solver's own tf.grad starts a new one
+  state.gradientDepth = 0;
+  state.kernelDepth = 0;
+  try {
+    return f();
+  } finally {
+    state.activeTape = activeTape;
+    state.gradientDepth = gradientDepth;
+    state.kernelDepth = kernelDepth;
   }
 }
 
@@ -128,7 +150,7 @@ export function customRoot(
   const rooted = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
     const phi = args[0] as Tensor;
     const save = args[1] as tf.GradSaveFunc;
-    const theta = spec.solver(phi as Tensor1D);
+    const theta = outsideKernel(() => spec.solver(phi as Tensor1D));
     if (theta.rank !== 1) throw new RangeError('customRoot: the solver must return a 1-D tensor');
     save([phi, theta]);
     return {

@@ -1,3 +1,4 @@
+import { choleskySolve } from '@bomrl/core';
 import { solveDenseSystem } from '../../implicit/linear-solvers';
 
 /**
@@ -92,7 +93,7 @@ export function gradient64(
 }
 
 /** -Hess f(x) by central differences of the finite-difference gradient (symmetrized). */
-function negHessian64(f: (x: Float64Array) => number, x: Float64Array): Float64Array[] {
+export function negHessian64(f: (x: Float64Array) => number, x: Float64Array): Float64Array[] {
   const n = x.length;
   const negH = Array.from({ length: n }, () => new Float64Array(n));
   const y = Float64Array.from(x);
@@ -142,4 +143,28 @@ export function maximize64(
     x = x.map((v, i) => v + scale * step[i]!);
   }
   throw new Error('maximize64: not stationary after 100 Newton steps');
+}
+
+/**
+ * The smallest eigenvalue of a symmetric matrix, by bisection on the shift s at which M - s I
+ * stops having a Cholesky factorization (to 1e-12 of its Gershgorin bound): small matrices only.
+ */
+export function smallestEigenvalue64(M: readonly Float64Array[]): number {
+  const n = M.length;
+  const radius = Math.max(...M.map((row) => row.reduce((s, x) => s + Math.abs(x), 0)));
+  const flat = new Float64Array(n * n);
+  const positiveDefinite = (shift: number) => {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) flat[i * n + j] = M[i]![j]! - (i === j ? shift : 0);
+    }
+    return choleskySolve(flat, new Float64Array(n), n) !== null;
+  };
+  let low = -radius - 1;
+  let high = radius + 1;
+  while (high - low > 1e-12 * (radius + 1)) {
+    const mid = (low + high) / 2;
+    if (positiveDefinite(mid)) low = mid;
+    else high = mid;
+  }
+  return low;
 }
