@@ -35,7 +35,6 @@ export {
   train,
 } from './loop/train';
 export { type BomrlExactOptions, createBomrlExactMethod } from './methods/bomrl-exact';
-export { explorationCoefficients, explorationTerm } from './methods/e-maml-objectives';
 export { createEmamlSampledMethod, type EmamlSampledOptions } from './methods/e-maml-sampled';
 export {
   createMamlExactMethod,
@@ -43,7 +42,6 @@ export {
   type MamlExactOptions,
   type MamlSampledOptions,
   type MamlSettings,
-  subSeed,
 } from './methods/maml';
 export {
   type AdvantageSettings,
@@ -59,16 +57,7 @@ export type {
   SameBatchSteps,
   TrustRegionPieces,
 } from './methods/method';
-export {
-  adaptKlCoef,
-  clippedObjective,
-  lvcObjective,
-  lvcStep,
-  type PrompObjectiveSettings,
-  type PrompTaskBatches,
-  prompTaskObjective,
-  type RecordedBatch,
-} from './methods/promp-objectives';
+export type { PrompObjectiveSettings } from './methods/promp-objectives';
 export { createPrompSampledMethod, type PrompSampledOptions } from './methods/promp-sampled';
 export { availableMethods, createMethod, type MethodContext } from './methods/registry';
 export {

@@ -1,4 +1,4 @@
-export { ESTIMATOR_TOLERANCE, type EstimatorCase, runEstimatorChecks } from './promp-cases';
+export type { EstimatorCase } from './promp-cases';
 export {
   formatVerifyTable,
   runVerify,
