@@ -227,8 +227,10 @@ async function trainLocked(
           );
         }
         phi = row.phi;
-        last = row.metrics;
-        run.appendMetrics(last);
+        const { metrics, timings } = splitTimings(row.metrics);
+        last = metrics;
+        run.appendMetrics(metrics);
+        if (timings) run.appendTimings(timings);
         done = it + 1;
         if (done % config.checkpointEvery === 0 && done < total) checkpoint();
         options.onProgress?.({ done, total, metrics: last });
@@ -324,5 +326,23 @@ async function iteration(
       ...step.diagnostics,
       ...updated.metrics,
     },
+  };
+}
+
+/**
+ * Splits a method's row into deterministic metrics and wall-clock seconds (keys ending in
+ * `Seconds`), which go to timings.jsonl so that metrics.jsonl stays byte-identical on resume.
+ */
+function splitTimings(row: MetricsRecord): { metrics: MetricsRecord; timings?: MetricsRecord } {
+  const metrics: Record<string, number | string> = {};
+  const timings: Record<string, number | string> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (key.endsWith('Seconds')) timings[key] = value;
+    else metrics[key] = value;
+  }
+  if (Object.keys(timings).length === 0) return { metrics: row };
+  return {
+    metrics: metrics as MetricsRecord,
+    timings: { iteration: row.iteration, ...timings } as MetricsRecord,
   };
 }

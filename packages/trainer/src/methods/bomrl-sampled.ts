@@ -135,7 +135,7 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
       if (n === 0) throw new RangeError('bomrl-sampled: a meta-batch needs at least one task');
       const phi = toTensor(input.phi);
       const states: TaskState[] = [];
-      // wall-clock seconds per phase, for metrics.jsonl (where a meta-iteration's time goes)
+      // wall-clock seconds per phase (the loop moves *Seconds keys to timings.jsonl)
       const seconds = { sampling: 0, lowerLevel: 0, hypergradient: 0 };
       let clock = performance.now();
       const lap = (phase: keyof typeof seconds) => {

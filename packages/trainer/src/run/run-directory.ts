@@ -18,6 +18,7 @@ export const RUN_FILES = {
   config: 'config.json',
   metrics: 'metrics.jsonl',
   metricsCsv: 'metrics.csv',
+  timings: 'timings.jsonl',
   checkpoint: 'checkpoints/latest.json',
   policy: 'policy.json',
   results: 'results.json',
@@ -74,6 +75,15 @@ export class RunDirectory {
   /** Appends one metrics row to metrics.jsonl (fsynced; errors name the file). */
   appendMetrics(record: MetricsRecord): void {
     appendFileDurable(this.file(RUN_FILES.metrics), `${JSON.stringify(record)}\n`);
+  }
+
+  /**
+   * Appends one row of wall-clock seconds to timings.jsonl. Kept apart from metrics.jsonl so
+   * that metrics stay deterministic (byte-identical across resumes and machines); timings are
+   * informational, and an iteration redone after a crash appears twice.
+   */
+  appendTimings(record: MetricsRecord): void {
+    appendFileDurable(this.file(RUN_FILES.timings), `${JSON.stringify(record)}\n`);
   }
 
   /**
