@@ -2,7 +2,9 @@
 // Packs every package as npm would publish it, installs the tarballs with npm into a fresh
 // temporary project (with tfjs-core and the cpu + wasm backends, nothing else), and runs one ESM
 // and one CJS consumer that import every package and compute a gradient and a Hessian-vector
-// product through @bomrl/core. Then runs each package README's first ```js snippet there.
+// product through @bomrl/core. Also checks that @bomrl/meta-gradient and @bomrl/envs install and
+// run alone (envs under 3 MB, MuJoCo only once @mujoco/mujoco is added). Then runs each package
+// README's first ```js snippet there.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -222,6 +224,109 @@ main().catch((e) => { console.error(e); process.exit(1); });
   );
   process.stdout.write(run('node', ['meta.mjs'], solo));
   process.stdout.write(run('node', ['meta.cjs'], solo));
+}
+
+// @bomrl/envs alone: a fresh project with only the packed @bomrl/envs (no tfjs, no @mujoco/mujoco)
+// must stay light and play Frozen Lake; @bomrl/envs/mujoco then says how to install MuJoCo, and
+// after `npm install @mujoco/mujoco` HalfCheetahVel steps.
+if ('@bomrl/envs' in deps) {
+  const light = path.join(work, 'envs-alone');
+  fs.mkdirSync(light);
+  fs.writeFileSync(
+    path.join(light, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'bomrl-envs-consumer',
+        private: true,
+        type: 'module',
+        dependencies: { '@bomrl/envs': deps['@bomrl/envs'] },
+      },
+      null,
+      2,
+    ),
+  );
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], light);
+  // apparent size of every file (what a user downloads and stores), walked in Node so it is the
+  // same on Linux and macOS (BSD du has no byte mode)
+  const bytes = (dir) =>
+    fs.readdirSync(dir, { withFileTypes: true }).reduce((sum, entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return sum + bytes(full);
+      return sum + fs.lstatSync(full).size;
+    }, 0);
+  const size = bytes(path.join(light, 'node_modules'));
+  const limit = 3 * 1024 * 1024;
+  console.log(
+    `@bomrl/envs alone: node_modules is ${size} bytes (${(size / 2 ** 20).toFixed(2)} MB, limit 3 MB)`,
+  );
+  if (size >= limit) throw new Error(`@bomrl/envs alone installs ${size} bytes, over 3 MB`);
+  for (const absent of ['@mujoco/mujoco', '@tensorflow/tfjs-core']) {
+    if (fs.existsSync(path.join(light, 'node_modules', ...absent.split('/')))) {
+      throw new Error(`the @bomrl/envs consumer installed ${absent}`);
+    }
+  }
+  fs.writeFileSync(
+    path.join(light, 'frozen-lake.mjs'),
+    `import { FrozenLake } from '@bomrl/envs';
+const family = FrozenLake.family({ variance: 'high' });
+const env = family.make(family.sampleTasks(1, 7)[0]);
+let { obs } = env.reset({ seed: 1 });
+let ret = 0;
+let steps = 0;
+for (;;) {
+  const r = env.step(steps % 4);
+  obs = r.obs;
+  ret += r.reward;
+  steps++;
+  if (r.terminated || r.truncated) break;
+}
+if (!Number.isInteger(obs) || steps > 49 || !Number.isFinite(ret)) throw new Error('bad Frozen Lake episode');
+console.log('@bomrl/envs alone: a Frozen Lake episode ran ' + steps + ' steps, return ' + ret);
+`,
+  );
+  process.stdout.write(run('node', ['frozen-lake.mjs'], light));
+  // Without the optional peer, the /mujoco entry imports (it loads MuJoCo lazily) and the first
+  // environment it creates fails with the install command.
+  fs.writeFileSync(
+    path.join(light, 'no-mujoco.mjs'),
+    `import { HalfCheetahVel } from '@bomrl/envs/mujoco';
+try {
+  await HalfCheetahVel.family();
+} catch (e) {
+  if (!String(e.message).includes('npm install @mujoco/mujoco')) throw e;
+  console.log('@bomrl/envs alone: @bomrl/envs/mujoco without MuJoCo says: ' + e.message);
+  process.exit(0);
+}
+throw new Error('HalfCheetahVel.family() worked without @mujoco/mujoco installed');
+`,
+  );
+  process.stdout.write(run('node', ['no-mujoco.mjs'], light));
+  const mujocoVersion = JSON.parse(
+    fs.readFileSync(path.join(root, 'packages', 'envs', 'package.json'), 'utf8'),
+  ).devDependencies['@mujoco/mujoco'];
+  run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--loglevel=error', `@mujoco/mujoco@${mujocoVersion}`],
+    light,
+  );
+  fs.writeFileSync(
+    path.join(light, 'mujoco.mjs'),
+    `import { HalfCheetahVel } from '@bomrl/envs/mujoco';
+const family = await HalfCheetahVel.family();
+const env = family.make(family.sampleTasks(1, 7)[0], { seed: 1 });
+let obs = env.reset().obs;
+let ret = 0;
+for (let t = 0; t < 20; t++) {
+  const r = env.step(new Float32Array(6).fill(0.1));
+  obs = r.obs;
+  ret += r.reward;
+}
+env.close();
+if (obs.length !== 17 || !Number.isFinite(ret)) throw new Error('bad HalfCheetahVel rollout');
+console.log('@bomrl/envs + @mujoco/mujoco ${mujocoVersion}: HalfCheetahVel stepped 20 times, return ' + ret.toFixed(3));
+`,
+  );
+  process.stdout.write(run('node', ['mujoco.mjs'], light));
 }
 
 // Each package README opens with a runnable snippet: run the ```js ones against the packed install.

@@ -1,4 +1,4 @@
-import { choleskySolve, hessianVectorProduct, valueAndGradient } from '@bomrl/core';
+import { choleskySolve, hessianVectorProduct, probeBlocks, valueAndGradient } from '@bomrl/core';
 import type { Scalar, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { AdaptationError, checkInteger, checkPositive } from './errors';
@@ -245,18 +245,13 @@ function hessianBlocks(
       `newton solver: ${n} parameters is too many for a dense Hessian (limit ${MAX_DENSE_NEWTON}); use solver { kind: 'adam' }`,
     );
   }
-  const blocks = Array.from({ length: nBlocks }, () => new Float64Array(k * k));
-  scoped(() => {
+  const blocks = scoped(() => {
     const xt = tf.tensor1d(Float32Array.from(x));
-    for (let c = 0; c < k; c++) {
-      const probe = new Float32Array(n);
-      for (let i = c; i < n; i += k) probe[i] = 1;
-      const hv = scoped(() => hessianVectorProduct(f, xt, tf.tensor1d(probe)).dataSync());
-      for (let b = 0; b < nBlocks; b++) {
-        const block = blocks[b] as Float64Array;
-        for (let r = 0; r < k; r++) block[r * k + c] = hv[b * k + r] as number;
-      }
-    }
+    return probeBlocks(
+      (probe) => scoped(() => hessianVectorProduct(f, xt, tf.tensor1d(probe)).dataSync()),
+      nBlocks,
+      k,
+    );
   });
   return { blockSize: k, blocks };
 }

@@ -43,6 +43,7 @@ export {
   secondOrderGradientsActive,
   withUncorrectedGradients,
 } from './gradients/registration';
+export { probeBlocks } from './hessian-blocks';
 export { logSoftmax, logSumExp } from './ops/log-softmax';
 export { fastTanh } from './ops/tanh';
 export { Random, type RandomState } from './random';

@@ -3,11 +3,24 @@ import { EnvError } from '../errors';
 /**
  * Solves `M x = b` for a dense n x n row-major matrix by Gaussian elimination with partial
  * pivoting, in float64. Inputs are not modified. O(n^3): fine for tabular MDPs up to a few
- * thousand states.
+ * thousand states. This is the one dense float64 solver of bomrl; other packages call it too.
+ *
+ * `relativePivotTolerance` declares M singular when the best pivot is at most that fraction of
+ * M's largest entry (e.g. 1e-14 for "singular to working precision"); the default 0 rejects only
+ * pivots below 1e-300, which suits the well-conditioned `I - gamma P` systems of tabular MDPs.
  */
-export function solveLinear(M: Float64Array, b: Float64Array, n: number): Float64Array {
+export function solveLinear(
+  M: Float64Array,
+  b: Float64Array,
+  n: number,
+  relativePivotTolerance = 0,
+): Float64Array {
   const a = Float64Array.from(M);
   const x = Float64Array.from(b);
+  let scale = 0;
+  if (relativePivotTolerance > 0) for (const v of a) scale = Math.max(scale, Math.abs(v));
+  const singular = (pivot: number) =>
+    relativePivotTolerance > 0 ? !(pivot > relativePivotTolerance * scale) : pivot < 1e-300;
   for (let col = 0; col < n; col++) {
     let pivot = col;
     let best = Math.abs(a[col * n + col] as number);
@@ -18,7 +31,9 @@ export function solveLinear(M: Float64Array, b: Float64Array, n: number): Float6
         pivot = r;
       }
     }
-    if (best < 1e-300) throw new EnvError('solveLinear: the matrix is singular');
+    if (singular(best)) {
+      throw new EnvError('solveLinear: the matrix is singular to working precision');
+    }
     if (pivot !== col) {
       for (let c = 0; c < n; c++) {
         const t = a[col * n + c] as number;

@@ -1,3 +1,4 @@
+import { solveLinear } from '@bomrl/envs/tabular';
 import type { Tensor1D } from '@tensorflow/tfjs-core';
 import {
   axpy,
@@ -319,37 +320,16 @@ export function bicgstab(
   return { x: toTensor(x), ...report };
 }
 
-/** Dense float64 solve of M x = b by LU with partial pivoting. Throws if M is singular. */
+/**
+ * Dense float64 solve of M x = b (rows of M) by LU with partial pivoting: the flattened system
+ * goes to `@bomrl/envs/tabular`'s `solveLinear`, bomrl's one dense solver. Throws when M is
+ * singular to working precision (a pivot at most 1e-14 of M's largest entry).
+ */
 export function solveDenseSystem(M: readonly Float64Array[], b: Float64Array): Float64Array {
   const n = b.length;
-  const a = M.map((row) => Float64Array.from(row));
-  const x = Float64Array.from(b);
-  let scale = 0;
-  for (const row of a) for (const v of row) scale = Math.max(scale, Math.abs(v));
-  for (let k = 0; k < n; k++) {
-    let piv = k;
-    for (let i = k + 1; i < n; i++) if (Math.abs(a[i]![k]!) > Math.abs(a[piv]![k]!)) piv = i;
-    if (!(Math.abs(a[piv]![k]!) > 1e-14 * scale)) {
-      throw new RangeError('solveDenseSystem: matrix is singular to working precision');
-    }
-    [a[k], a[piv]] = [a[piv]!, a[k]!];
-    [x[k], x[piv]] = [x[piv]!, x[k]!];
-    const rowK = a[k]!;
-    for (let i = k + 1; i < n; i++) {
-      const rowI = a[i]!;
-      const f = rowI[k]! / rowK[k]!;
-      if (f === 0) continue;
-      for (let j = k; j < n; j++) rowI[j]! -= f * rowK[j]!;
-      x[i]! -= f * x[k]!;
-    }
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    const row = a[i]!;
-    let s = x[i]!;
-    for (let j = i + 1; j < n; j++) s -= row[j]! * x[j]!;
-    x[i] = s / row[i]!;
-  }
-  return x;
+  const flat = new Float64Array(n * n);
+  M.forEach((row, r) => flat.set(row.subarray(0, n), r * n));
+  return solveLinear(flat, b, n, 1e-14);
 }
 
 /** Builds the dense matrix of a host operator column by column (n products). */

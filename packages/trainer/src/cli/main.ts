@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { selectBackend } from '@bomrl/core';
+import { BomrlError, selectBackend } from '@bomrl/core';
 import { ConfigError, loadConfigFile } from '../config/load';
 import { metaTest } from '../evaluate/meta-test';
 import { train } from '../loop/train';
@@ -27,7 +27,13 @@ export interface CliIO {
 }
 
 /** Thrown for a bad command line; printed with the command's usage, exit code 2. */
-class UsageError extends Error {}
+/** A bad command line (unknown command, option or value); the CLI prints it with the usage. */
+class UsageError extends BomrlError {
+  static override readonly code: string = 'BOMRL_USAGE';
+  override get name(): string {
+    return 'UsageError';
+  }
+}
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 

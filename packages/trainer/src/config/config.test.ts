@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isBomrlError } from '@bomrl/core';
 import { describe, expect, it } from 'vitest';
 import { applyOverrides, ConfigError, loadConfigFile, resolveConfig } from './load';
 
@@ -21,6 +22,19 @@ function issuesOf(input: unknown): string[] {
 }
 
 describe('config schema', () => {
+  it('throws a ConfigError that is a BomrlError with a stable code and name', () => {
+    let caught: unknown;
+    try {
+      resolveConfig({ ...minimal, method: { kind: 'bomrl', alg: 'forward-kl', lambda: -1 } });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect(isBomrlError(caught)).toBe(true);
+    expect((caught as ConfigError).code).toBe('BOMRL_CONFIG');
+    expect((caught as ConfigError).name).toBe('ConfigError');
+  });
+
   it('fills every default of a minimal config', () => {
     const c = resolveConfig(minimal);
     expect(c.env).toEqual({

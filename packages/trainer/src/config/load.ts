@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { BomrlError } from '@bomrl/core';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { resourceIssues } from './limits';
@@ -24,10 +25,13 @@ const DISCRIMINATORS: Record<string, string[]> = {
 };
 
 /** Thrown for an invalid configuration; `issues` lists each bad field with its message. */
-export class ConfigError extends Error {
+export class ConfigError extends BomrlError {
+  static override readonly code: string = 'BOMRL_CONFIG';
   constructor(readonly issues: readonly string[]) {
     super(`invalid bomrl config:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
-    this.name = 'ConfigError';
+  }
+  override get name(): string {
+    return 'ConfigError';
   }
 }
 

@@ -1,9 +1,10 @@
 /**
- * Float64 plain-TypeScript references for the tests: small dense linear algebra written
- * independently of the library's solvers (Cholesky here, LU there), seeded random data, and a
- * reporter for the measured errors.
+ * Float64 plain-TypeScript references for the tests: small dense linear algebra (Cholesky from
+ * `@bomrl/core`, independent of the LU solver it checks), seeded random data, and a reporter for
+ * the measured errors.
  */
-import { Random } from '@bomrl/core';
+import { choleskySolve as coreCholeskySolve, Random } from '@bomrl/core';
+import { softmaxPolicy } from '@bomrl/envs/tabular';
 import type { Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -42,34 +43,13 @@ export function addScaledIdentity(A: Mat, s: number): Mat {
   return A.map((row, i) => row.map((v, j) => (i === j ? v + s : v)));
 }
 
-/** Solves A x = b for symmetric positive definite A by Cholesky. */
+/** Solves A x = b for symmetric positive definite A (rows) by `@bomrl/core`'s Cholesky. */
 export function choleskySolve(A: Mat, b: ArrayLike<number>): Float64Array {
   const n = A.length;
-  const L = Array.from({ length: n }, () => new Float64Array(n));
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = A[i]![j]!;
-      for (let k = 0; k < j; k++) s -= L[i]![k]! * L[j]![k]!;
-      if (i === j) {
-        if (!(s > 0)) throw new Error('choleskySolve: not positive definite');
-        L[i]![i] = Math.sqrt(s);
-      } else {
-        L[i]![j] = s / L[j]![j]!;
-      }
-    }
-  }
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = b[i]!;
-    for (let k = 0; k < i; k++) s -= L[i]![k]! * y[k]!;
-    y[i] = s / L[i]![i]!;
-  }
-  const x = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = y[i]!;
-    for (let k = i + 1; k < n; k++) s -= L[k]![i]! * x[k]!;
-    x[i] = s / L[i]![i]!;
-  }
+  const flat = new Float64Array(n * n);
+  A.forEach((row, i) => flat.set(row.subarray(0, n), i * n));
+  const x = coreCholeskySolve(flat, b, n);
+  if (x === null) throw new Error('choleskySolve: not positive definite');
   return x;
 }
 
@@ -107,9 +87,9 @@ export function logSumExp64(z: ArrayLike<number>): number {
   return m + Math.log(s);
 }
 
+/** Stable softmax of one logits row: `@bomrl/envs/tabular`'s `softmaxPolicy` with one state. */
 export function softmax64(z: ArrayLike<number>): Float64Array {
-  const lse = logSumExp64(z);
-  return Float64Array.from(z, (v) => Math.exp(v - lse));
+  return softmaxPolicy(z, 1, z.length);
 }
 
 export const f32 = (x: ArrayLike<number>): Tensor1D => tf.tensor1d(Float32Array.from(x));

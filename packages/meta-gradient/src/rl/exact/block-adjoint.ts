@@ -1,7 +1,7 @@
-import { scoped } from '@bomrl/core';
+import { probeBlocks, scoped } from '@bomrl/core';
+import { solveLinear } from '@bomrl/envs/tabular';
 import type { Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { solveDenseSystem } from '../../implicit/linear-solvers';
 
 /** The result of {@link solveBlockDiagonal}. */
 export interface BlockSolve {
@@ -32,16 +32,12 @@ export function solveBlockDiagonal(
   const A = nActions;
   if (b.length !== S * A)
     throw new RangeError(`solveBlockDiagonal: b has ${b.length} entries, expected ${S * A}`);
-  // blocks[s][r] is row r of state s's block
-  const blocks = Array.from({ length: S }, () =>
-    Array.from({ length: A }, () => new Float64Array(A)),
+  // blocks[s] is state s's row-major A x A block
+  const blocks = probeBlocks(
+    (probe) => scoped(() => Float64Array.from(matvec(tf.tensor1d(probe)).dataSync())),
+    S,
+    A,
   );
-  for (let c = 0; c < A; c++) {
-    const probe = new Float32Array(S * A);
-    for (let i = c; i < S * A; i += A) probe[i] = 1;
-    const column = scoped(() => Float64Array.from(matvec(tf.tensor1d(probe)).dataSync()));
-    for (let s = 0; s < S; s++) for (let r = 0; r < A; r++) blocks[s]![r]![c] = column[s * A + r]!;
-  }
   const x = new Float64Array(S * A);
   let residual = 0;
   let bNorm = 0;
@@ -50,17 +46,17 @@ export function solveBlockDiagonal(
     const block = blocks[s]!;
     for (let r = 0; r < A; r++) {
       for (let c = 0; c < r; c++) {
-        const mean = (block[r]![c]! + block[c]![r]!) / 2;
-        block[r]![c] = mean;
-        block[c]![r] = mean;
+        const mean = (block[r * A + c]! + block[c * A + r]!) / 2;
+        block[r * A + c] = mean;
+        block[c * A + r] = mean;
       }
     }
     const rhs = Float64Array.from({ length: A }, (_, r) => b[s * A + r]!);
-    const xs = solveDenseSystem(block, rhs);
+    const xs = solveLinear(block, rhs, A, 1e-14);
     let xMx = 0;
     for (let r = 0; r < A; r++) {
       let mx = 0;
-      for (let c = 0; c < A; c++) mx += block[r]![c]! * xs[c]!;
+      for (let c = 0; c < A; c++) mx += block[r * A + c]! * xs[c]!;
       residual += (mx - rhs[r]!) ** 2;
       bNorm += rhs[r]! ** 2;
       xMx += xs[r]! * mx;

@@ -11,6 +11,7 @@ import { hessianVectorProduct, logSoftmax } from '@bomrl/core';
 import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { constrainedImplicitGradient, crossHvp } from '../../implicit/index';
+import { gaugePenalty } from '../sampled/gauge';
 import { solveBlockDiagonal } from './block-adjoint';
 import {
   finiteHorizonReturn,
@@ -90,10 +91,7 @@ function gaugeTerm(
   unvisited: Tensor2D,
   c: number,
 ): Scalar {
-  const diff = tf.reshape(tf.sub(theta, phi), [m.S, m.A]);
-  const rowSums = tf.sum(diff, 1);
-  const anchor = tf.sum(tf.mul(unvisited, tf.square(diff)));
-  return tf.mul(-0.5 * c, tf.add(tf.sum(tf.square(rowSums)), anchor)) as Scalar;
+  return tf.tidy(() => tf.neg(gaugePenalty(theta, phi, unvisited, m.S, m.A, c)) as Scalar);
 }
 
 /** A lower-level objective G(theta, phi) whose constant tensors `dispose` frees. */

@@ -1,4 +1,4 @@
-import type { Scalar } from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { DistanceName, ThetaPhiObjective } from './dice';
 
@@ -30,6 +30,27 @@ export function gaugeApplies(distance: DistanceName): boolean {
   return distance !== 'l2';
 }
 
+/**
+ * The gauge penalty (c/2) [ sum_s (1^T (theta_s - phi_s))^2 + sum (mask * (theta - phi)^2) ] with
+ * `unvisitedMask` 1 on the logits of unvisited states and 0 elsewhere (any shape holding S*A
+ * entries). The one implementation behind the sampled ({@link withGauge}) and the exact gauge.
+ */
+export function gaugePenalty(
+  theta: Tensor,
+  phi: Tensor,
+  unvisitedMask: Tensor,
+  nStates: number,
+  nActions: number,
+  weight: number,
+): Scalar {
+  return tf.tidy(() => {
+    const diff = tf.reshape(tf.sub(theta, phi), [nStates, nActions]);
+    const rows = tf.sum(diff, 1);
+    const anchor = tf.sum(tf.mul(tf.reshape(unvisitedMask, [nStates, nActions]), tf.square(diff)));
+    return tf.mul(0.5 * weight, tf.add(tf.sum(tf.square(rows)), anchor)) as Scalar;
+  });
+}
+
 /** G with the gauge terms of {@link TabularGauge}. */
 export function withGauge(G: ThetaPhiObjective, gauge: TabularGauge): ThetaPhiObjective {
   const { nStates: S, nActions: A } = gauge;
@@ -39,11 +60,8 @@ export function withGauge(G: ThetaPhiObjective, gauge: TabularGauge): ThetaPhiOb
   }
   const c = gauge.weight ?? 1;
   return (theta, phi) =>
-    tf.tidy(() => {
-      const diff = tf.sub(theta, phi);
-      const rows = tf.sum(tf.reshape(diff, [S, A]), 1);
-      const anchor = tf.sum(tf.mul(tf.tensor1d(unvisited), tf.square(diff)));
-      const penalty = tf.mul(0.5 * c, tf.add(tf.sum(tf.square(rows)), anchor));
-      return tf.sub(G(theta, phi), penalty) as Scalar;
-    });
+    tf.tidy(
+      () =>
+        tf.sub(G(theta, phi), gaugePenalty(theta, phi, tf.tensor1d(unvisited), S, A, c)) as Scalar,
+    );
 }

@@ -2,8 +2,7 @@ import type { Policy } from '@bomrl/policies';
 import type { Scalar, Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Episode } from '../advantages/episode';
-import { generalizedAdvantages } from '../advantages/gae';
-import { LinearFeatureBaseline } from '../advantages/linear-feature-baseline';
+import { flattenEpisodes } from '../advantages/flat-episodes';
 
 /** A REINFORCE surrogate on fixed episodes; its tensors are freed by `dispose`. */
 export interface ReturnSurrogate {
@@ -25,28 +24,17 @@ export function returnSurrogate(
   gamma: number,
   gaeLambda = 1,
 ): ReturnSurrogate {
-  const first = episodes[0];
-  if (!first) throw new RangeError('returnSurrogate: no episodes');
-  const baseline = new LinearFeatureBaseline();
-  baseline.fit(episodes, gamma);
-  let steps = 0;
-  for (const e of episodes) steps += e.rewards.length;
-  const obs = new Float32Array(steps * first.obsDim);
-  const act = new Float32Array(steps * first.actionSize);
-  const coef = new Float32Array(steps);
-  let offset = 0;
-  for (const e of episodes) {
-    const adv = generalizedAdvantages(e.rewards, baseline.predict(e), gamma, gaeLambda);
-    obs.set(e.observations, offset * first.obsDim);
-    act.set(e.actions, offset * first.actionSize);
-    let g = 1;
-    for (let t = 0; t < e.rewards.length; t++, g *= gamma) {
-      coef[offset + t] = (g * adv[t]!) / episodes.length;
-    }
-    offset += e.rewards.length;
+  if (episodes.length === 0) throw new RangeError('returnSurrogate: no episodes');
+  const flat = flattenEpisodes(episodes, gamma, gaeLambda);
+  const coef = new Float32Array(flat.steps);
+  let g = 1;
+  for (let i = 0; i < flat.steps; i++) {
+    // gamma^t by repeated multiplication, restarting at each episode's first step
+    g = flat.timeSteps[i] === 0 ? 1 : g * gamma;
+    coef[i] = (g * flat.advantages[i]!) / episodes.length;
   }
-  const o = policy.obsTensor(obs);
-  const a = policy.actionTensor(act);
+  const o = policy.obsTensor(flat.observations);
+  const a = policy.actionTensor(flat.actions);
   const w = tf.tensor1d(coef);
   return {
     value: (params) => tf.tidy(() => tf.sum(tf.mul(w, policy.logProb(params, o, a))) as Scalar),

@@ -1,5 +1,4 @@
-import { softmaxPolicy } from '@bomrl/envs/tabular';
-import { solveDenseSystem } from '../../implicit/linear-solvers';
+import { softmaxPolicy, solveLinear } from '@bomrl/envs/tabular';
 
 /** One state's lower-level problem. */
 export interface StateProblem {
@@ -79,10 +78,7 @@ export function stateObjective(pr: StateProblem, theta: Float64Array) {
 
 /** Solves the dense n x n row-major system m x = b (the package's one float64 dense solver). */
 export function solveFlat(m: Float64Array, b: Float64Array, n: number): Float64Array {
-  return solveDenseSystem(
-    Array.from({ length: n }, (_, r) => m.subarray(r * n, (r + 1) * n)),
-    b,
-  );
+  return solveLinear(m, b, n, 1e-14);
 }
 
 /**
