@@ -20,6 +20,7 @@ import {
 } from './numeric-guard';
 import { prepareResume } from './resume';
 import { iterationSeed, pickTasks } from './seeds';
+import { splitTimings } from './timings';
 
 /** Progress after each completed meta-iteration. */
 export interface TrainProgress {
@@ -326,23 +327,5 @@ async function iteration(
       ...step.diagnostics,
       ...updated.metrics,
     },
-  };
-}
-
-/**
- * Splits a method's row into deterministic metrics and wall-clock seconds (keys ending in
- * `Seconds`), which go to timings.jsonl so that metrics.jsonl stays byte-identical on resume.
- */
-function splitTimings(row: MetricsRecord): { metrics: MetricsRecord; timings?: MetricsRecord } {
-  const metrics: Record<string, number | string> = {};
-  const timings: Record<string, number | string> = {};
-  for (const [key, value] of Object.entries(row)) {
-    if (key.endsWith('Seconds')) timings[key] = value;
-    else metrics[key] = value;
-  }
-  if (Object.keys(timings).length === 0) return { metrics: row };
-  return {
-    metrics: metrics as MetricsRecord,
-    timings: { iteration: row.iteration, ...timings } as MetricsRecord,
   };
 }
