@@ -174,6 +174,17 @@ export const metaTestSchema = z
   })
   .default({ rounds: 4, seeds: 1 });
 
+/**
+ * Where sampled methods run their per-task jobs. `workers`: worker threads, each with its own
+ * backend and MuJoCo models ('auto': one per core; 0: everything in the main thread). Results
+ * are bit-identical for any value, so a run may resume with another.
+ */
+export const executorSchema = z
+  .strictObject({
+    workers: z.union([z.literal('auto'), z.int().min(0).max(256)]).default('auto'),
+  })
+  .default({ workers: 'auto' });
+
 export const configSchema = z.strictObject({
   /** Names the default run directory runs/<name>, so it may not contain a path. */
   name: z
@@ -192,6 +203,7 @@ export const configSchema = z.strictObject({
   meta: metaSchema,
   sampler: samplerSchema,
   metaTest: metaTestSchema,
+  executor: executorSchema,
   seed: z.int().default(0),
   backend: z.enum(['auto', 'cpu', 'wasm', 'tensorflow', 'tensorflow-gpu']).default('auto'),
   /** Checkpoint every N meta-iterations (and on Ctrl-C). */

@@ -62,7 +62,7 @@ describe('evaluateMetaPolicy', () => {
     expect(r1.exactReturn!.mean).toBeGreaterThan(r0.exactReturn!.mean);
     // 400 fresh episodes per task: the sampled discounted return estimates the exact J
     expect(Math.abs(r0.discountedReturn.mean - r0.exactReturn!.mean)).toBeLessThan(0.05);
-    setup.dispose();
+    await setup.dispose();
   });
 });
 

@@ -172,6 +172,6 @@ export async function metaTest(
     dir.writeJson(RUN_FILES.results, results);
     return results;
   } finally {
-    setup.dispose();
+    await setup.dispose();
   }
 }

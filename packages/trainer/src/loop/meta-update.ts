@@ -8,10 +8,10 @@ export interface MetaUpdater {
   update(
     phi: Float64Array,
     step: MetaStepResult,
-  ): {
+  ): Promise<{
     phi: Float64Array;
     metrics: Record<string, number>;
-  };
+  }>;
   /** The optimizer's state for checkpoints (null: stateless). */
   readonly optimizer: FirstOrderOptimizer | null;
 }
@@ -26,7 +26,7 @@ export function createMetaUpdater(meta: Config['meta'], methodName: string): Met
   if (meta.optimizer === 'trpo') {
     return {
       optimizer: null,
-      update(phi, step) {
+      async update(phi, step) {
         const tr = step.trustRegion;
         step.sameBatch?.dispose();
         if (!tr) {
@@ -34,7 +34,7 @@ export function createMetaUpdater(meta: Config['meta'], methodName: string): Met
             `meta.optimizer: 'trpo' needs trust-region pieces, which method '${methodName}' does not provide`,
           );
         }
-        const r = trustRegionStep(phi, step.gradient, tr.fisherVector, tr.evaluate, {
+        const r = await trustRegionStep(phi, step.gradient, tr.fisherVector, tr.evaluate, {
           maxKl: meta.maxKl,
           cgIterations: meta.cgIterations,
           cgDamping: meta.cgDamping,
@@ -57,7 +57,7 @@ export function createMetaUpdater(meta: Config['meta'], methodName: string): Met
   const optimizer = new FirstOrderOptimizer({ kind: meta.optimizer, lr: meta.lr });
   return {
     optimizer,
-    update: (phi, step) => {
+    update: async (phi, step) => {
       const batch = step.sameBatch;
       if (!batch) return { phi: optimizer.ascend(phi, step.gradient), metrics: {} };
       try {

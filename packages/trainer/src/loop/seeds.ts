@@ -1,5 +1,5 @@
 import { Rng } from '@bomrl/core';
-import { subSeed } from '../methods/maml-sampled';
+import { subSeed } from '../methods/sub-seed';
 
 /**
  * Every random choice of meta-iteration `i` is seeded from (config.seed, i) alone, never from a

@@ -118,7 +118,7 @@ export async function train(configInput: unknown, options: TrainOptions): Promis
       lock.release();
     }
   } finally {
-    setup.dispose();
+    await setup.dispose();
   }
 }
 
@@ -302,13 +302,13 @@ async function iteration(
   } catch (error) {
     throw numeric(error);
   }
-  let updated: ReturnType<typeof updater.update>;
+  let updated: Awaited<ReturnType<typeof updater.update>>;
   try {
     const problem =
       (Number.isFinite(step.objective) ? undefined : `the objective is ${step.objective}`) ??
       vectorProblem('meta-gradient', step.gradient);
     if (problem) throw numericFailure(config, it, problem);
-    updated = updater.update(phi, step);
+    updated = await updater.update(phi, step);
   } catch (error) {
     throw numeric(error);
   } finally {

@@ -53,7 +53,7 @@ describe('exact-mode BO-MRL method', () => {
     const phi = m.initialParams(0);
     const r = await m.step({ phi, tasks, iteration: 0, seed: 0 });
     const tr = r.trustRegion!;
-    const step = trustRegionStep(
+    const step = await trustRegionStep(
       phi,
       r.gradient,
       (v) => tr.fisherVector(v),

@@ -58,10 +58,10 @@ describe('createBomrlSampledMethod (3x3 Frozen Lake, tabular softmax)', () => {
     expect(dot(u, Fu)).toBeGreaterThan(0);
     const same = tr.evaluate(phi);
     expect(Math.abs(same.kl)).toBeLessThan(1e-6);
-    expect(Math.abs(same.improvement)).toBeLessThan(1e-4);
+    expect(Math.abs(await same.improvement)).toBeLessThan(1e-4);
     const moved = tr.evaluate(phi.map((x, i) => x + 0.05 * r.gradient[i]!));
     expect(moved.kl).toBeGreaterThan(0);
-    expect(Number.isFinite(moved.improvement)).toBe(true);
+    expect(Number.isFinite(await moved.improvement)).toBe(true);
     tr.dispose();
     expect(tf.memory().numTensors).toBe(before);
     sampler.close();

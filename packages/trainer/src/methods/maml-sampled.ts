@@ -1,13 +1,26 @@
 import { policyGradientStep } from '@bomrl/adaptation';
 import { scoped } from '@bomrl/core';
 import type { Policy } from '@bomrl/policies';
-import type { Scalar, Tensor, Tensor1D } from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import type { TaskExecutor } from '../executor/executor';
+import { InProcessExecutor } from '../executor/in-process-executor';
 import type { Sampler } from '../sampling/sampler';
 import { meanKlFisher } from './kl-fisher';
-import { type AdvantageSettings, buildBatch, type TensorBatch } from './maml-batch';
+import { type AdvantageSettings, buildBatch, episodeReturns } from './maml-batch';
 import type { MamlSettings } from './maml-exact';
+import {
+  disposeTaskData,
+  type MamlInnerSettings,
+  mamlObjectives,
+  type TaskData,
+  taskData,
+} from './maml-task';
 import type { MetaMethod, MetaStepInput, MetaStepResult, TrustRegionPieces } from './method';
+import { subSeed } from './sub-seed';
+
+export type { TaskData } from './maml-task';
+export { subSeed } from './sub-seed';
 
 /** Settings of sampled-mode MAML. */
 export interface MamlSampledOptions extends MamlSettings {
@@ -18,36 +31,21 @@ export interface MamlSampledOptions extends MamlSettings {
   readonly advantages: AdvantageSettings;
   /** Seeds `policy.init` for the initial meta-parameters. */
   readonly initSeed?: number;
-}
-
-/** Deterministic 31-bit sub-seed of (seed, a, b): different streams never collide in practice. */
-export function subSeed(seed: number, a: number, b: number): number {
-  let h = (seed ^ 0x9e3779b9) >>> 0;
-  for (const x of [a, b]) {
-    h = Math.imul(h ^ (x >>> 0), 0x85ebca6b) >>> 0;
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-    h = (h ^ (h >>> 16)) >>> 0;
-  }
-  return h & 0x7fffffff;
-}
-
-/** One task's data of one meta-step: the inner batches (one per inner step) and the post batch. */
-export interface TaskData {
-  readonly inner: readonly TensorBatch[];
-  readonly post: TensorBatch;
-  /** log pi_theta(a|s) of the post-update data at collection time (ratio denominators). */
-  readonly postLogProbs: Tensor1D;
+  /** Runs the per-task jobs (default: in this thread with `policy` and `sampler`). */
+  readonly executor?: TaskExecutor;
 }
 
 const toTensor = (x: Float64Array) => tf.tensor1d(Float32Array.from(x));
 
 /**
- * Standard MAML (Finn et al. 2017; pytorch-maml-rl) on rollouts. Per task: N episodes with
- * pi_phi, advantages (linear feature baseline + GAE), inner step theta = phi + alpha grad L_PG
- * with L_PG = mean_i log pi(a_i|s_i) A_i (k steps, each on fresh episodes of the current inner
- * policy), then N post-update episodes with pi_theta. The outer objective is the post-update
- * importance-ratio surrogate mean_i pi_theta(phi)(a_i|s_i) / pi_theta_old(a_i|s_i) A_i, whose
- * gradient at phi equals the post-update policy gradient pushed through d theta / d phi.
+ * Standard MAML (Finn et al. 2017; pytorch-maml-rl) on rollouts. Per task, one executor job
+ * ({@link runMamlTask}): N episodes with pi_phi, advantages (linear feature baseline + GAE),
+ * inner step theta = phi + alpha grad L_PG with L_PG = mean_i log pi(a_i|s_i) A_i (k steps, each
+ * on fresh episodes of the current inner policy), then N post-update episodes with pi_theta, and
+ * the task's gradient of the post-update importance-ratio surrogate
+ * mean_i pi_theta(phi)(a_i|s_i) / pi_theta_old(a_i|s_i) A_i, whose gradient at phi equals the
+ * post-update policy gradient pushed through d theta / d phi. The meta-gradient is the mean of
+ * the tasks' gradients in task order.
  *
  * Second order differentiates through the inner step(s) (Hessian-vector products of L_PG);
  * first order drops the inner Jacobian. Like pytorch-maml-rl, the data are constants: the
@@ -56,76 +54,15 @@ const toTensor = (x: Float64Array) => tf.tensor1d(Float32Array.from(x));
 export function createMamlSampledMethod(options: MamlSampledOptions): MetaMethod<unknown> {
   const { policy, sampler, alpha, innerSteps, order, episodesPerTask: N } = options;
   if (!(alpha > 0)) throw new RangeError(`maml: alpha must be > 0, got ${alpha}`);
-
-  /** theta_k(p) by the inner steps on fixed batches; differentiable in p. */
-  const adapt = (p: Tensor1D, inner: readonly TensorBatch[]): Tensor1D => {
-    let theta = p;
-    for (const b of inner) theta = policyGradientStep(theta, b.data, alpha);
-    return theta;
+  const executor = options.executor ?? new InProcessExecutor({ policy, sampler });
+  const settings: MamlInnerSettings = {
+    alpha,
+    innerSteps,
+    order,
+    episodesPerTask: N,
+    advantages: options.advantages,
   };
-  /** The post-update importance-ratio surrogate at theta. */
-  const outer = (theta: Tensor1D, d: TaskData): Scalar =>
-    tf.tidy(() => {
-      const { observations, actions, advantages } = d.post.batch;
-      const logp = policy.logProb(theta, observations, actions);
-      const ratio = tf.exp(tf.sub(logp, d.postLogProbs));
-      return tf.mean(tf.mul(ratio, tf.tensor1d(advantages ?? new Float32Array(0)))) as Scalar;
-    });
-  const metaSurrogate = (p: Tensor1D, data: readonly TaskData[]): Scalar =>
-    tf.tidy(
-      () => tf.div(tf.addN(data.map((d) => outer(adapt(p, d.inner), d))), data.length) as Scalar,
-    );
-
-  /** Collects every task's inner batches and post batch (all sampling happens here). */
-  const collect = async (
-    phi: Float64Array,
-    tasks: readonly unknown[],
-    seed: number,
-  ): Promise<TaskData[]> => {
-    const inner: TensorBatch[][] = tasks.map(() => []);
-    const thetas: Tensor1D[] = tasks.map(() => toTensor(phi));
-    try {
-      for (let k = 0; k <= innerSteps; k++) {
-        const episodes = await sampler.sample(
-          tasks.map((task, i) => ({
-            task,
-            params: thetas[i]!,
-            episodes: N,
-            seed: subSeed(seed, i, k),
-          })),
-        );
-        if (k === innerSteps) {
-          return tasks.map((_, i) => {
-            const post = buildBatch(policy, episodes[i]!, options.advantages);
-            const postLogProbs = tf.tidy(() =>
-              policy.logProb(thetas[i]!, post.batch.observations, post.batch.actions),
-            );
-            return { inner: inner[i]!, post, postLogProbs };
-          });
-        }
-        tasks.forEach((_, i) => {
-          const b = buildBatch(policy, episodes[i]!, options.advantages);
-          inner[i]!.push(b);
-          const next = policyGradientStep(thetas[i]!, b.data, alpha);
-          thetas[i]!.dispose();
-          thetas[i] = next;
-        });
-      }
-      throw new Error('unreachable');
-    } catch (error) {
-      for (const list of inner) for (const b of list) b.dispose();
-      throw error;
-    } finally {
-      tf.dispose(thetas);
-    }
-  };
-  const disposeData = (data: readonly TaskData[]) => {
-    for (const d of data) {
-      for (const b of d.inner) b.dispose();
-      d.post.dispose();
-      d.postLogProbs.dispose();
-    }
-  };
+  const { metaSurrogate } = mamlObjectives(policy, alpha);
 
   return {
     name: `maml-sampled/${order}-order`,
@@ -135,46 +72,42 @@ export function createMamlSampledMethod(options: MamlSampledOptions): MetaMethod
     },
 
     async step(input: MetaStepInput<unknown>): Promise<MetaStepResult> {
-      if (input.tasks.length === 0)
-        throw new RangeError('maml: a meta-batch needs at least one task');
-      const data = await collect(input.phi, input.tasks, input.seed);
-      try {
-        const n = data.length;
-        const gradient = scoped(() => {
-          const phi = toTensor(input.phi);
-          if (order === 'second') {
-            return Float64Array.from(
-              tf
-                .grad((p: Tensor) => metaSurrogate(p as Tensor1D, data))(phi)
-                .dataSync(),
-            );
-          }
-          const g = new Float64Array(input.phi.length);
-          for (const d of data) {
-            const theta = adapt(phi, d.inner);
-            const gt = tf
-              .grad((t: Tensor) => outer(t as Tensor1D, d))(theta)
-              .dataSync();
-            for (let i = 0; i < g.length; i++) g[i]! += gt[i]! / n;
-          }
-          return g;
-        });
-        const mean = (f: (d: TaskData) => number) => data.reduce((s, d) => s + f(d), 0) / n;
-        const result: MetaStepResult = {
-          gradient,
-          objective: mean((d) => d.post.returns.discounted),
-          preAdaptationReturn: mean((d) => d.inner[0]!.returns.discounted),
-          diagnostics: {
-            postReturnUndiscounted: mean((d) => d.post.returns.undiscounted),
-            preReturnUndiscounted: mean((d) => d.inner[0]!.returns.undiscounted),
-          },
-          trustRegion: sampledTrustRegion(input.phi, data, policy, metaSurrogate, disposeData),
-        };
-        return result;
-      } catch (error) {
-        disposeData(data);
-        throw error;
+      const n = input.tasks.length;
+      if (n === 0) throw new RangeError('maml: a meta-batch needs at least one task');
+      const started = performance.now();
+      const tasks = await executor.run(
+        'maml-task',
+        { phi: input.phi, seed: input.seed, settings },
+        input.tasks.map((task, index) => ({ task, index })),
+      );
+      const tasksSeconds = (performance.now() - started) / 1000;
+      const gradient = new Float64Array(input.phi.length);
+      let sampling = 0;
+      let gradientSeconds = 0;
+      for (const t of tasks) {
+        for (let j = 0; j < gradient.length; j++) gradient[j]! += t.gradient[j]! / n;
+        sampling += t.seconds.sampling;
+        gradientSeconds += t.seconds.gradient;
       }
+      const gamma = options.advantages.gamma;
+      const pre = tasks.map((t) => episodeReturns(t.episodes[0]!, gamma));
+      const post = tasks.map((t) => episodeReturns(t.episodes[t.episodes.length - 1]!, gamma));
+      const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / n;
+      const data = tasks.map((t) => taskData(policy, input.phi, t.episodes, settings));
+      return {
+        gradient,
+        objective: mean(post.map((r) => r.discounted)),
+        preAdaptationReturn: mean(pre.map((r) => r.discounted)),
+        diagnostics: {
+          postReturnUndiscounted: mean(post.map((r) => r.undiscounted)),
+          preReturnUndiscounted: mean(pre.map((r) => r.undiscounted)),
+          // summed over tasks (CPU-seconds when jobs run in parallel); tasksSeconds is wall-clock
+          samplingSeconds: sampling,
+          gradientSeconds,
+          tasksSeconds,
+        },
+        trustRegion: sampledTrustRegion(input.phi, data, policy, metaSurrogate, disposeTaskData),
+      };
     },
 
     async adaptRounds(
@@ -206,7 +139,7 @@ export function createMamlSampledMethod(options: MamlSampledOptions): MetaMethod
     },
 
     dispose(): void {
-      // the sampler belongs to whoever created it (the run), which closes it
+      // the run owns the sampler and the executor
     },
   };
 }

@@ -24,10 +24,10 @@ export interface TrustRegionPieces {
   fisherVector(v: Float64Array): Float64Array;
   /**
    * KL(pi_phi || pi_candidate) and the surrogate meta-objective's improvement at a candidate.
-   * `improvement` may be a lazy getter: the line search reads it only when `kl` is within the
+   * `improvement` may be a lazy getter (and a promise): the line search reads it only when `kl` is within the
    * bound, so an expensive improvement (BO-MRL re-solves the lower level) is skipped otherwise.
    */
-  evaluate(candidate: Float64Array): { kl: number; improvement: number };
+  evaluate(candidate: Float64Array): { kl: number; improvement: number | Promise<number> };
   /** Frees whatever the pieces hold (tensors, data). */
   dispose(): void;
 }

@@ -126,7 +126,7 @@ describe('createEmamlSampledMethod (3x3 Frozen Lake, tabular softmax)', () => {
     const run = async (it: number) => {
       const r = await method.step({ phi: current, tasks, iteration: it, seed: it });
       try {
-        const u = updater.update(current, r);
+        const u = await updater.update(current, r);
         current = u.phi;
         return u.metrics;
       } finally {
@@ -185,7 +185,7 @@ describe('createPrompSampledMethod (3x3 Frozen Lake, tabular softmax)', () => {
         finish: batch.finish,
         dispose: batch.dispose,
       };
-      const u = updater.update(current, { ...r, sameBatch: counted });
+      const u = await updater.update(current, { ...r, sameBatch: counted });
       expect(u.metrics.prompInnerKl).toBeGreaterThan(0);
       expect(Number.isFinite(u.metrics.prompKlCoef)).toBe(true);
       current = u.phi;

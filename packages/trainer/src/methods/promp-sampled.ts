@@ -4,7 +4,6 @@ import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Sampler } from '../sampling/sampler';
 import { type AdvantageSettings, buildBatch, type ReturnStats } from './maml-batch';
-import { subSeed } from './maml-sampled';
 import type { MetaMethod, MetaStepInput, MetaStepResult, SameBatchSteps } from './method';
 import {
   adaptKlCoef,
@@ -15,6 +14,7 @@ import {
   prompTaskObjective,
   type RecordedBatch,
 } from './promp-objectives';
+import { subSeed } from './sub-seed';
 
 /** Settings of sampled-mode ProMP. */
 export interface PrompSampledOptions {

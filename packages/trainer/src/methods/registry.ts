@@ -1,6 +1,7 @@
 import type { Policy } from '@bomrl/policies';
 import { ConfigError } from '../config/load';
 import type { Config } from '../config/schema';
+import type { TaskExecutor } from '../executor/executor';
 import type { Sampler } from '../sampling/sampler';
 import type { TaskSetup } from '../setup/family';
 import { createBomrlExactMethod } from './bomrl-exact';
@@ -17,6 +18,8 @@ export interface MethodContext {
   readonly setup: TaskSetup;
   readonly policy: Policy;
   readonly sampler: Sampler<unknown>;
+  /** Runs per-task jobs (default: in this thread with `policy` and `sampler`). */
+  readonly executor?: TaskExecutor;
 }
 
 type MethodFactory = (ctx: MethodContext) => MetaMethod<unknown>;
@@ -79,6 +82,7 @@ const FACTORIES: Record<string, MethodFactory> = {
         normalize: ctx.config.sampler.normalizeAdvantages,
       },
       initSeed: ctx.config.seed,
+      ...(ctx.executor ? { executor: ctx.executor } : {}),
     });
   },
   'bomrl/exact': (ctx) => {
@@ -120,7 +124,12 @@ const FACTORIES: Record<string, MethodFactory> = {
     });
   },
   'bomrl/sampled': (ctx) =>
-    createBomrlSampledMethod({ policy: ctx.policy, sampler: ctx.sampler, config: ctx.config }),
+    createBomrlSampledMethod({
+      policy: ctx.policy,
+      sampler: ctx.sampler,
+      config: ctx.config,
+      ...(ctx.executor ? { executor: ctx.executor } : {}),
+    }),
 };
 
 /** Method keys available in this build. */

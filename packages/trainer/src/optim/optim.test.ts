@@ -62,10 +62,10 @@ describe('trustRegionStep', () => {
   const params = Float64Array.from([0, 0, 0]);
   const g = Float64Array.from([1, 1, 1]);
 
-  it('takes the natural-gradient direction scaled to the KL bound', () => {
+  it('takes the natural-gradient direction scaled to the KL bound', async () => {
     const maxKl = 0.01;
     // (the KL is reported a hair below the quadratic model so rounding cannot force a backtrack)
-    const r = trustRegionStep(
+    const r = await trustRegionStep(
       params,
       g,
       fisher,
@@ -84,27 +84,27 @@ describe('trustRegionStep', () => {
     r.params.forEach((x, i) => expect(x / dir[i]!).toBeCloseTo(ratio, 8));
   });
 
-  it('backtracks until the KL bound holds and the surrogate improves, never exceeding max_kl', () => {
+  it('backtracks until the KL bound holds and the surrogate improves, never exceeding max_kl', async () => {
     const maxKl = 0.02;
     // the true KL is twice the quadratic model's: the full step violates the bound
-    const r = trustRegionStep(params, g, fisher, (c) => ({ kl: 2 * kl(c), improvement: 1 }), {
+    const r = await trustRegionStep(params, g, fisher, (c) => ({ kl: 2 * kl(c), improvement: 1 }), {
       maxKl,
       cgDamping: 0,
     });
     expect(r.accepted).toBe(true);
     expect(r.backtracks).toBeGreaterThan(0);
     expect(r.kl).toBeLessThanOrEqual(maxKl);
-    const none = trustRegionStep(params, g, fisher, (c) => ({ kl: kl(c), improvement: -1 }), {
+    const none = await trustRegionStep(params, g, fisher, (c) => ({ kl: kl(c), improvement: -1 }), {
       maxKl,
     });
     expect(none.accepted).toBe(false);
     expect(Array.from(none.params)).toEqual([0, 0, 0]);
   });
 
-  it('reads a lazy improvement only for candidates within the KL bound', () => {
+  it('reads a lazy improvement only for candidates within the KL bound', async () => {
     const maxKl = 0.02;
     const reads: number[] = [];
-    const r = trustRegionStep(
+    const r = await trustRegionStep(
       params,
       g,
       fisher,

@@ -15,9 +15,10 @@ export interface Candidate {
   readonly kl: number;
   /**
    * Surrogate improvement over the current parameters (must be > 0 to accept). May be a lazy
-   * getter: {@link trustRegionStep} reads it only for candidates within the KL bound.
+   * getter and may be a promise (BO-MRL re-solves every task's lower level, on the executor's
+   * workers): {@link trustRegionStep} reads it only for candidates within the KL bound.
    */
-  readonly improvement: number;
+  readonly improvement: number | Promise<number>;
 }
 
 /** Result of one trust-region step. */
@@ -39,13 +40,13 @@ export interface TrustRegionResult {
  * backtrack (beta * shrink^k) until the candidate's KL is within maxKl AND the surrogate
  * improves. If no candidate qualifies, the parameters are returned unchanged.
  */
-export function trustRegionStep(
+export async function trustRegionStep(
   params: Float64Array,
   gradient: Float64Array,
   fisherVector: (v: Float64Array) => Float64Array,
   evaluate: (candidate: Float64Array) => Candidate,
   options: TrustRegionOptions,
-): TrustRegionResult {
+): Promise<TrustRegionResult> {
   const {
     maxKl,
     cgIterations = 10,
@@ -80,7 +81,7 @@ export function trustRegionStep(
     const judged = evaluate(candidate);
     // KL first: `improvement` may be computed lazily (see Candidate), so read it only if needed
     if (judged.kl > maxKl) continue;
-    const improvement = judged.improvement;
+    const improvement = await judged.improvement;
     if (improvement > 0) {
       return {
         params: candidate,

@@ -1,5 +1,10 @@
+import { type ConcreteBackend, selectBackend } from '@bomrl/core';
 import type { Policy } from '@bomrl/policies';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Config } from '../config/schema';
+import { createExecutor } from '../executor/create-executor';
+import type { TaskExecutor } from '../executor/executor';
+import { ExecutorSampler } from '../executor/executor-sampler';
 import type { MetaMethod } from '../methods/method';
 import { createMethod } from '../methods/registry';
 import { InProcessSampler } from '../sampling/in-process-sampler';
@@ -16,21 +21,40 @@ export interface RunSetup {
   readonly tasks: TaskSetup;
   readonly policy: Policy;
   readonly sampler: Sampler<unknown>;
+  /** Runs the sampled methods' per-task jobs (`config.executor`). */
+  readonly executor: TaskExecutor;
   readonly method: MetaMethod<unknown>;
-  /** Frees the method and closes the sampler. */
-  dispose(): void;
+  /** Frees the method, closes the sampler and stops the executor's workers. */
+  dispose(): Promise<void>;
 }
 
-/** Config to task family + split, policy, in-process sampler and meta-method. */
+/** The tfjs engine's backend as `selectBackend` names it (workers select the same one). */
+async function currentBackend(): Promise<ConcreteBackend> {
+  const name = tf.getBackend();
+  if (name === 'wasm' || name === 'cpu' || name === 'tensorflow') return name;
+  return (await selectBackend('auto')).backend;
+}
+
+/**
+ * Config to task family + split, policy, executor, sampler and meta-method. With worker threads
+ * (`config.executor.workers` > 0, sampled mode) sampling runs on them too; in exact mode nothing
+ * samples, so no workers start.
+ */
 export async function createRunSetup(config: Config): Promise<RunSetup> {
   const tasks = await createTaskSetup(config);
   const policy = createPolicy(config, tasks);
-  const sampler = new InProcessSampler(tasks.family, policy);
+  const local = new InProcessSampler(tasks.family, policy);
+  const executor =
+    config.mode === 'exact'
+      ? createExecutor({ ...config, executor: { workers: 0 } }, 'cpu', { policy, sampler: local })
+      : createExecutor(config, await currentBackend(), { policy, sampler: local });
+  const sampler = executor.workers > 0 ? new ExecutorSampler(executor) : local;
   let method: MetaMethod<unknown>;
   try {
-    method = createMethod({ config, setup: tasks, policy, sampler });
+    method = createMethod({ config, setup: tasks, policy, sampler, executor });
   } catch (error) {
-    sampler.close();
+    local.close();
+    await executor.close();
     throw error;
   }
   return {
@@ -38,10 +62,12 @@ export async function createRunSetup(config: Config): Promise<RunSetup> {
     tasks,
     policy,
     sampler,
+    executor,
     method,
-    dispose() {
+    async dispose() {
       method.dispose();
-      sampler.close();
+      local.close();
+      await executor.close();
     },
   };
 }

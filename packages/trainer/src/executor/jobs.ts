@@ -1,0 +1,89 @@
+import type { Episode } from '@bomrl/meta-gradient';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  type BomrlCandidateInput,
+  type BomrlCandidateShared,
+  type BomrlTaskInput,
+  type BomrlTaskOutput,
+  type BomrlTaskShared,
+  bomrlCandidateImprovement,
+  runBomrlTask,
+} from '../methods/bomrl-task';
+import {
+  type MamlTaskInput,
+  type MamlTaskOutput,
+  type MamlTaskShared,
+  runMamlTask,
+} from '../methods/maml-task';
+import type { JobContext } from './executor';
+
+/** Parameter vectors that sampling requests refer to by index (each travels once per call). */
+export interface SampleShared {
+  readonly params: readonly Float32Array[];
+}
+
+/** Collect `episodes` episodes of `task` with `params[paramsIndex]`. */
+export interface SampleInput {
+  readonly task: unknown;
+  readonly paramsIndex: number;
+  readonly episodes: number;
+  readonly seed: number;
+}
+
+/** Every job kind: what its calls share, each job's input, and its output (all plain data). */
+export interface JobTypes {
+  sample: { shared: SampleShared; input: SampleInput; output: Episode[] };
+  'bomrl-task': { shared: BomrlTaskShared; input: BomrlTaskInput; output: BomrlTaskOutput };
+  'bomrl-candidate': {
+    shared: BomrlCandidateShared;
+    input: BomrlCandidateInput;
+    output: number;
+  };
+  'maml-task': { shared: MamlTaskShared; input: MamlTaskInput; output: MamlTaskOutput };
+}
+
+type Handler<K extends keyof JobTypes> = (
+  ctx: JobContext,
+  shared: JobTypes[K]['shared'],
+  input: JobTypes[K]['input'],
+) => Promise<JobTypes[K]['output']> | JobTypes[K]['output'];
+
+async function sampleJob(
+  ctx: JobContext,
+  shared: SampleShared,
+  input: SampleInput,
+): Promise<Episode[]> {
+  const values = shared.params[input.paramsIndex];
+  if (!values) throw new RangeError(`sample job: no parameter vector ${input.paramsIndex}`);
+  const params = tf.tensor1d(values);
+  try {
+    const [episodes] = await ctx.sampler.sample([
+      { task: input.task, params, episodes: input.episodes, seed: input.seed },
+    ]);
+    return episodes!;
+  } finally {
+    params.dispose();
+  }
+}
+
+const HANDLERS: { readonly [K in keyof JobTypes]: Handler<K> } = {
+  sample: sampleJob,
+  'bomrl-task': runBomrlTask,
+  'bomrl-candidate': bomrlCandidateImprovement,
+  'maml-task': runMamlTask,
+};
+
+/** The job kinds, for validating what arrives from another thread or machine. */
+export const JOB_KINDS = Object.keys(HANDLERS) as readonly (keyof JobTypes)[];
+
+/** Runs one job in `ctx`. */
+export async function runJob<K extends keyof JobTypes>(
+  ctx: JobContext,
+  kind: K,
+  shared: JobTypes[K]['shared'],
+  input: JobTypes[K]['input'],
+): Promise<JobTypes[K]['output']> {
+  const handler = HANDLERS[kind] as Handler<K> | undefined;
+  if (!handler) throw new RangeError(`executor: unknown job kind '${String(kind)}'`);
+  return handler(ctx, shared, input);
+}

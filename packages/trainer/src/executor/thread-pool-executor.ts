@@ -1,0 +1,68 @@
+import * as fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { JobInput, JobKind, JobOutput, JobShared, TaskExecutor } from './executor';
+import type { WorkerSpec } from './job-context';
+import type { WorkerJob } from './worker';
+
+/**
+ * The built worker entry: next to this module in `dist/`, or in `dist/` when this module runs
+ * from source (the package's own tests).
+ */
+function workerFile(): string {
+  for (const relative of ['./worker.js', '../../dist/worker.js']) {
+    const file = fileURLToPath(new URL(relative, import.meta.url));
+    if (fs.existsSync(file)) return file;
+  }
+  throw new Error(
+    'executor: the worker entry dist/worker.js is missing; build @bomrl/trainer first (pnpm build)',
+  );
+}
+
+/**
+ * Runs jobs on a pool of worker threads (piscina), each with its own tfjs backend, MuJoCo models,
+ * policy and sampler built from the run's config. Jobs are handed out as workers free up;
+ * results come back in input order.
+ */
+export class ThreadPoolExecutor implements TaskExecutor {
+  private readonly pool: Piscina;
+  private closed = false;
+
+  constructor(
+    readonly workers: number,
+    spec: WorkerSpec,
+  ) {
+    if (!Number.isInteger(workers) || workers < 1) {
+      throw new RangeError(`executor.workers: a thread pool needs >= 1 worker, got ${workers}`);
+    }
+    this.pool = new Piscina({
+      filename: workerFile(),
+      minThreads: workers,
+      maxThreads: workers,
+      // one job per worker at a time: a worker's sampler and backend are not re-entrant
+      concurrentTasksPerWorker: 1,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      workerData: spec,
+    });
+  }
+
+  async run<K extends JobKind>(
+    kind: K,
+    shared: JobShared<K>,
+    inputs: readonly JobInput<K>[],
+  ): Promise<JobOutput<K>[]> {
+    if (this.closed) throw new Error('executor: run() after close()');
+    return Promise.all(
+      inputs.map(
+        (input) =>
+          this.pool.run({ kind, shared, input } satisfies WorkerJob) as Promise<JobOutput<K>>,
+      ),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.destroy();
+  }
+}

@@ -1,0 +1,77 @@
+import { scoped } from '@bomrl/core';
+import type { Episode, SampledBomrlSettings } from '@bomrl/meta-gradient';
+import type { Policy } from '@bomrl/policies';
+import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { TaskExecutor } from '../executor/executor';
+import type { BomrlTaskOutput } from './bomrl-task';
+import { meanKlFisher } from './kl-fisher';
+import type { TrustRegionPieces } from './method';
+
+/** All steps' observations of some episodes, episode after episode. */
+function observationsOf(episodes: readonly Episode[]): Float32Array {
+  let size = 0;
+  for (const e of episodes) size += e.observations.length;
+  const out = new Float32Array(size);
+  let offset = 0;
+  for (const e of episodes) {
+    out.set(e.observations, offset);
+    offset += e.observations.length;
+  }
+  return out;
+}
+
+/**
+ * The TRPO meta-step's pieces in sampled mode. Fisher-vector products: the Hessian at x = phi of
+ * the mean over tasks of the mean KL(pi_phi || pi_x) over the pre-update observations. A
+ * candidate phi~ is judged by its (cheap) KL first; only within the bound does every task
+ * re-adapt from phi~ on its SAME pre-update batch and evaluate the importance-weighted
+ * post-update surrogate on its SAME post-update episodes ({@link bomrlCandidateImprovement}, one
+ * executor job per task), averaged in task order.
+ */
+export function bomrlTrustRegion(
+  policy: Policy,
+  executor: TaskExecutor,
+  phiValues: Float64Array,
+  tasks: readonly BomrlTaskOutput[],
+  settings: SampledBomrlSettings,
+): TrustRegionPieces {
+  // a distinct tensor for pi_old: tfjs would otherwise differentiate through both arguments
+  const old = tf.tensor1d(Float32Array.from(phiValues));
+  const observations: Tensor[] = tasks.map((t) => policy.obsTensor(observationsOf(t.pre)));
+  const fisher = meanKlFisher(policy, phiValues, observations);
+  const meanKl = (candidate: Float64Array): number =>
+    scoped(() => {
+      const x = tf.tensor1d(Float32Array.from(candidate));
+      const kls = observations.map((o) => tf.mean(policy.kl(old, x, o)));
+      return (tf.div(tf.addN(kls), kls.length) as Scalar).dataSync()[0]!;
+    });
+  const improvementAt = async (candidate: Float64Array): Promise<number> => {
+    const per = await executor.run(
+      'bomrl-candidate',
+      { phi: phiValues, candidate, settings },
+      tasks.map((t) => ({ pre: t.pre, post: t.post, theta: t.theta })),
+    );
+    return per.reduce((a, b) => a + b, 0) / per.length;
+  };
+  return {
+    fisherVector: fisher.fisherVector,
+    evaluate: (candidate) => {
+      const kl = meanKl(candidate);
+      let improvement: Promise<number> | undefined;
+      // Lazy: re-solving every task's lower level is the expensive part, and the line search
+      // reads the improvement only for candidates whose KL is within the bound.
+      return {
+        kl,
+        get improvement() {
+          improvement ??= improvementAt(candidate);
+          return improvement;
+        },
+      };
+    },
+    dispose: () => {
+      fisher.dispose();
+      tf.dispose([old, ...observations]);
+    },
+  };
+}
