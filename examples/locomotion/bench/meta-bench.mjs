@@ -11,6 +11,9 @@
  *   --horizon N       steps per episode (default 200)
  *   --iterations N    timed meta-iterations per method after one warm-up (default 2)
  *   --methods a,b     which of bomrl,maml-trpo to run (default both)
+ *   --workers N       worker threads for the methods' runs (default: one per core)
+ *   --compare m       the method also run with ONE worker, to report the speedup and check the
+ *                     metrics are identical (default maml-trpo; 'none' skips it)
  *   --set key=value   extra config overrides, applied to both methods (repeatable)
  */
 import fs from 'node:fs';
@@ -24,6 +27,8 @@ const configs = path.join(here, '..', 'configs');
 
 function parseArgs(argv) {
   const args = { json: false, tasks: 10, episodes: 20, horizon: 200, iterations: 2, set: [] };
+  args.workers = os.availableParallelism();
+  args.compare = 'maml-trpo';
   args.methods = ['bomrl', 'maml-trpo'];
   const rest = argv.filter((a) => a !== '--');
   for (let i = 0; i < rest.length; i++) {
@@ -40,6 +45,8 @@ function parseArgs(argv) {
     else if (a === '--iterations') args.iterations = Number(value());
     else if (a === '--methods') args.methods = value().split(',');
     else if (a === '--set') args.set.push(value());
+    else if (a === '--workers') args.workers = Number(value());
+    else if (a === '--compare') args.compare = value();
     else
       throw new Error(`meta-bench: unknown option '${a}' (see the comment at the top of the file)`);
   }
@@ -74,11 +81,15 @@ async function physicsSeconds(config, episodesPerPhase) {
   return s;
 }
 
-/** Trains `1 + iterations` meta-iterations; returns the timed iterations' median seconds. */
+/**
+ * Trains `1 + iterations` meta-iterations; returns the timed iterations' median seconds and the
+ * run's metrics.jsonl (deterministic: no wall-clock fields), to compare across worker counts.
+ */
 async function iterationSeconds(config, iterations) {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bomrl-bench-'));
   const stamps = [];
   let last;
+  let metrics;
   try {
     let t0 = performance.now();
     await train(
@@ -92,11 +103,12 @@ async function iterationSeconds(config, iterations) {
         },
       },
     );
+    metrics = fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8');
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
   const timed = stamps.slice(1).sort((a, b) => a - b);
-  return { seconds: timed[Math.floor((timed.length - 1) / 2)], all: stamps, last };
+  return { seconds: timed[Math.floor((timed.length - 1) / 2)], all: stamps, last, metrics };
 }
 
 async function main() {
@@ -112,13 +124,16 @@ async function main() {
     bomrl: 'half-cheetah-vel-bomrl.yaml',
     'maml-trpo': 'half-cheetah-vel-maml-trpo.yaml',
   };
-  const load = (name) => loadConfigFile(path.join(configs, files[name]), overrides);
+  const load = (name, workers = args.workers) =>
+    loadConfigFile(path.join(configs, files[name]), [...overrides, `executor.workers=${workers}`]);
   const physics = await physicsSeconds(load('maml-trpo'), args.episodes);
   const result = { physicsSeconds: round(physics) };
   const key = { bomrl: 'bomrl', 'maml-trpo': 'mamlTrpo' };
+  const runs = {};
   for (const name of args.methods) {
     if (!files[name]) throw new Error(`meta-bench: unknown method '${name}' (bomrl, maml-trpo)`);
     const r = await iterationSeconds(load(name), args.iterations);
+    runs[name] = r;
     result[key[name]] = {
       iterationSeconds: round(r.seconds),
       ratio: round(r.seconds / physics),
@@ -130,9 +145,21 @@ async function main() {
     }
     if (name === 'maml-trpo' && r.last) result.mamlTrpo.lastMetrics = r.last;
   }
-  // No worker-thread executor yet: everything runs in this thread, so there is nothing to compare.
   result.workers = null;
   result.identicalAcrossWorkers = null;
+  if (args.compare !== 'none') {
+    if (!files[args.compare]) throw new Error(`meta-bench: --compare '${args.compare}' is unknown`);
+    const many = runs[args.compare] ?? (await iterationSeconds(load(args.compare), args.iterations));
+    const one = await iterationSeconds(load(args.compare, 1), args.iterations);
+    result.workers = {
+      method: args.compare,
+      count: args.workers,
+      1: round(one.seconds),
+      N: round(many.seconds),
+      speedup: round(one.seconds / many.seconds),
+    };
+    result.identicalAcrossWorkers = one.metrics === many.metrics;
+  }
   result.peakRssMB = round(process.resourceUsage().maxRSS / 1024);
   result.settings = { ...args, cpus: os.cpus().length, cpu: os.cpus()[0]?.model };
   if (args.json) console.log(JSON.stringify(result));
