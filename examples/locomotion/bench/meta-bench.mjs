@@ -149,7 +149,8 @@ async function main() {
   result.identicalAcrossWorkers = null;
   if (args.compare !== 'none') {
     if (!files[args.compare]) throw new Error(`meta-bench: --compare '${args.compare}' is unknown`);
-    const many = runs[args.compare] ?? (await iterationSeconds(load(args.compare), args.iterations));
+    const many =
+      runs[args.compare] ?? (await iterationSeconds(load(args.compare), args.iterations));
     const one = await iterationSeconds(load(args.compare, 1), args.iterations);
     result.workers = {
       method: args.compare,

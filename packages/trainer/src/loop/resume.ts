@@ -59,7 +59,7 @@ export function readStoredConfig(run: RunDirectory): Config {
 
 /**
  * Validates everything a resume reads: the stored config against the given one (only
- * meta.iterations may change unless `acceptConfigChange`), the checkpoint (format, finite phi of
+ * meta.iterations and executor may change unless `acceptConfigChange`), the checkpoint (format, finite phi of
  * the right length, optimizer state, method) and metrics.jsonl against the checkpoint's
  * iteration (rows after it are dropped and a torn last line is repaired, both logged; missing
  * or out-of-order rows are errors naming the file). A run stopped before its first checkpoint
@@ -82,15 +82,16 @@ export function prepareResume(run: RunDirectory, ctx: ResumeContext): ResumePoin
     );
   }
   const stored = readStoredConfig(run);
+  // the executor never changes results (bit-identical for any worker count), so it may change
   const changed = differences(
-    { ...stored, meta: { ...stored.meta, iterations: 0 } },
+    { ...stored, meta: { ...stored.meta, iterations: 0 }, executor: config.executor },
     { ...config, meta: { ...config.meta, iterations: 0 } },
   );
   if (changed.length) {
     const list = changed.slice(0, 5).join(', ');
     if (!ctx.acceptConfigChange) {
       throw new RunDirectoryError(
-        `resume: the config differs from ${run.file(RUN_FILES.config)} in ${list} (only meta.iterations may change). Pass --accept-config-change to continue with the new config, or drop --resume and use another --out`,
+        `resume: the config differs from ${run.file(RUN_FILES.config)} in ${list} (only meta.iterations and executor may change). Pass --accept-config-change to continue with the new config, or drop --resume and use another --out`,
       );
     }
     log(`resume: continuing with a changed config (${list}), as --accept-config-change asks`);
