@@ -42,30 +42,68 @@ export interface TensorBatch {
 }
 
 /**
- * Turns episodes into a policy-gradient batch: {@link flattenEpisodes} (baseline + GAE), optional
- * normalization, uniform sample weights (the surrogate is a mean over steps).
+ * The advantage of every step of `episodes`, as a batch stores them: {@link flattenEpisodes}
+ * (a linear feature baseline fitted to these episodes + GAE), optionally normalized.
  */
+export function batchAdvantages(
+  episodes: readonly Episode[],
+  settings: AdvantageSettings,
+): Float32Array {
+  const flat = flattenEpisodes(episodes, settings.gamma, settings.gaeLambda);
+  return Float32Array.from(
+    settings.normalize ? normalizeAdvantages(flat.advantages) : flat.advantages,
+  );
+}
+
+/** Every step's observations and actions, episode after episode. */
+function concatSteps(episodes: readonly Episode[]): { obs: Float32Array; actions: Float32Array } {
+  let obsSize = 0;
+  let actSize = 0;
+  for (const e of episodes) {
+    obsSize += e.observations.length;
+    actSize += e.actions.length;
+  }
+  const obs = new Float32Array(obsSize);
+  const actions = new Float32Array(actSize);
+  let o = 0;
+  let a = 0;
+  for (const e of episodes) {
+    obs.set(e.observations, o);
+    actions.set(e.actions, a);
+    o += e.observations.length;
+    a += e.actions.length;
+  }
+  return { obs, actions };
+}
+
+/**
+ * A policy-gradient batch of episodes whose advantages are known (computed once by
+ * {@link batchAdvantages}, e.g. in the worker that sampled them): uniform sample weights (the
+ * surrogate is a mean over steps).
+ */
+export function batchFrom(
+  policy: Policy,
+  episodes: readonly Episode[],
+  advantages: Float32Array,
+  gamma: number,
+): TensorBatch {
+  const { obs, actions } = concatSteps(episodes);
+  const observations: Tensor = policy.obsTensor(obs);
+  const actionTensor: Tensor = policy.actionTensor(actions);
+  const batch: Batch = { observations, actions: actionTensor, advantages };
+  return {
+    data: sampledData(policy, batch),
+    batch,
+    returns: episodeReturns(episodes, gamma),
+    dispose: () => tf.dispose([observations, actionTensor]),
+  };
+}
+
+/** Turns episodes into a policy-gradient batch ({@link batchAdvantages}, {@link batchFrom}). */
 export function buildBatch(
   policy: Policy,
   episodes: readonly Episode[],
   settings: AdvantageSettings,
 ): TensorBatch {
-  const flat = flattenEpisodes(episodes, settings.gamma, settings.gaeLambda);
-  const obs = flat.observations;
-  const actions = flat.actions;
-  let advantages: Float64Array = flat.advantages;
-  if (settings.normalize) advantages = normalizeAdvantages(advantages);
-  const observations: Tensor = policy.obsTensor(obs);
-  const actionTensor: Tensor = policy.actionTensor(actions);
-  const batch: Batch = {
-    observations,
-    actions: actionTensor,
-    advantages: Float32Array.from(advantages),
-  };
-  return {
-    data: sampledData(policy, batch),
-    batch,
-    returns: episodeReturns(episodes, settings.gamma),
-    dispose: () => tf.dispose([observations, actionTensor]),
-  };
+  return batchFrom(policy, episodes, batchAdvantages(episodes, settings), settings.gamma);
 }

@@ -93,7 +93,9 @@ export function createMamlSampledMethod(options: MamlSampledOptions): MetaMethod
       const pre = tasks.map((t) => episodeReturns(t.episodes[0]!, gamma));
       const post = tasks.map((t) => episodeReturns(t.episodes[t.episodes.length - 1]!, gamma));
       const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / n;
-      const data = tasks.map((t) => taskData(policy, input.phi, t.episodes, settings));
+      const data = tasks.map((t) =>
+        taskData(policy, input.phi, t.episodes, t.advantages, settings),
+      );
       return {
         gradient,
         objective: mean(post.map((r) => r.discounted)),

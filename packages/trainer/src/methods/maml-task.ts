@@ -4,7 +4,7 @@ import type { Policy } from '@bomrl/policies';
 import type { Scalar, Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { JobContext } from '../executor/executor';
-import { type AdvantageSettings, buildBatch, type TensorBatch } from './maml-batch';
+import { type AdvantageSettings, batchFrom, buildBatch, type TensorBatch } from './maml-batch';
 import { subSeed } from './sub-seed';
 
 /** The inner loop of sampled MAML (plain data, so it travels with the jobs). */
@@ -42,6 +42,8 @@ export interface MamlTaskInput {
 export interface MamlTaskOutput {
   /** The episodes of each inner step, then the post-update episodes. */
   readonly episodes: Episode[][];
+  /** Their advantages as the batches hold them (so the coordinator fits no baseline again). */
+  readonly advantages: Float32Array[];
   /** This task's gradient of the post-update surrogate w.r.t. phi (first or second order). */
   readonly gradient: Float64Array;
   /** Wall-clock seconds of this job's phases. */
@@ -75,19 +77,23 @@ export function mamlObjectives(policy: Policy, alpha: number) {
 }
 
 /**
- * Rebuilds a task's tensors from its episodes: batches with advantages, the inner steps from
- * phi, and the post-update log-probabilities. Deterministic, so the coordinator rebuilds exactly
- * what the job computed with.
+ * A task's tensors from its episodes and their advantages: the inner steps from phi and the
+ * post-update log-probabilities. Deterministic, so the coordinator rebuilds exactly what the
+ * job computed with. Takes ownership of `batches` when given (the job's own).
  */
 export function taskData(
   policy: Policy,
   phi: Float64Array,
   episodes: readonly (readonly Episode[])[],
+  advantages: readonly Float32Array[],
   settings: MamlInnerSettings,
+  batches?: readonly TensorBatch[],
 ): TaskData {
-  const batches = episodes.map((e) => buildBatch(policy, e, settings.advantages));
-  const inner = batches.slice(0, -1);
-  const post = batches[batches.length - 1]!;
+  const all =
+    batches ??
+    episodes.map((e, k) => batchFrom(policy, e, advantages[k]!, settings.advantages.gamma));
+  const inner = all.slice(0, -1);
+  const post = all[all.length - 1]!;
   const postLogProbs = tf.tidy(() => {
     let theta = toTensor(phi);
     for (const b of inner) theta = policyGradientStep(theta, b.data, settings.alpha);
@@ -119,6 +125,7 @@ export async function runMamlTask(
   const { settings } = shared;
   const started = performance.now();
   const episodes: Episode[][] = [];
+  const batches: TensorBatch[] = [];
   let theta = toTensor(shared.phi);
   try {
     for (let k = 0; k <= settings.innerSteps; k++) {
@@ -131,21 +138,22 @@ export async function runMamlTask(
         },
       ]);
       episodes.push(batch!);
-      if (k === settings.innerSteps) break;
       const b = buildBatch(policy, batch!, settings.advantages);
-      try {
-        const next = policyGradientStep(theta, b.data, settings.alpha);
-        theta.dispose();
-        theta = next;
-      } finally {
-        b.dispose();
-      }
+      batches.push(b);
+      if (k === settings.innerSteps) break;
+      const next = policyGradientStep(theta, b.data, settings.alpha);
+      theta.dispose();
+      theta = next;
     }
+  } catch (error) {
+    for (const b of batches) b.dispose();
+    throw error;
   } finally {
     theta.dispose();
   }
   const sampled = performance.now();
-  const data = taskData(policy, shared.phi, episodes, settings);
+  const advantages = batches.map((b) => b.batch.advantages ?? new Float32Array(0));
+  const data = taskData(policy, shared.phi, episodes, advantages, settings, batches);
   try {
     const { adapt, outer } = mamlObjectives(policy, settings.alpha);
     const gradient = tf.tidy(() => {
@@ -161,6 +169,7 @@ export async function runMamlTask(
     const done = performance.now();
     return {
       episodes,
+      advantages,
       gradient: values,
       seconds: { sampling: (sampled - started) / 1000, gradient: (done - sampled) / 1000 },
     };
