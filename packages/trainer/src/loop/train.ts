@@ -108,6 +108,12 @@ export async function train(configInput: unknown, options: TrainOptions): Promis
   const backend = await selectBackend(config.backend);
   log(`backend: ${backend.backend} (${backend.packageName})`);
   const setup = await createRunSetup(config);
+  const workers = setup.executor.workers;
+  if (config.mode === 'sampled') {
+    log(
+      `executor: ${workers === 0 ? 'main thread' : `${workers} worker thread${workers === 1 ? '' : 's'}`}`,
+    );
+  }
   try {
     const initial = setup.method.initialParams(config.seed);
     createRunDirectory(options.out);

@@ -1,25 +1,13 @@
 import { scoped } from '@bomrl/core';
-import type { Episode, SampledBomrlSettings } from '@bomrl/meta-gradient';
+import type { SampledBomrlSettings } from '@bomrl/meta-gradient';
 import type { Policy } from '@bomrl/policies';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TaskExecutor } from '../executor/executor';
 import type { BomrlTaskOutput } from './bomrl-task';
 import { meanKlFisher } from './kl-fisher';
+import { concatSteps } from './maml-batch';
 import type { TrustRegionPieces } from './method';
-
-/** All steps' observations of some episodes, episode after episode. */
-function observationsOf(episodes: readonly Episode[]): Float32Array {
-  let size = 0;
-  for (const e of episodes) size += e.observations.length;
-  const out = new Float32Array(size);
-  let offset = 0;
-  for (const e of episodes) {
-    out.set(e.observations, offset);
-    offset += e.observations.length;
-  }
-  return out;
-}
 
 /**
  * The TRPO meta-step's pieces in sampled mode. Fisher-vector products: the Hessian at x = phi of
@@ -38,7 +26,7 @@ export function bomrlTrustRegion(
 ): TrustRegionPieces {
   // a distinct tensor for pi_old: tfjs would otherwise differentiate through both arguments
   const old = tf.tensor1d(Float32Array.from(phiValues));
-  const observations: Tensor[] = tasks.map((t) => policy.obsTensor(observationsOf(t.pre)));
+  const observations: Tensor[] = tasks.map((t) => policy.obsTensor(concatSteps(t.pre).obs));
   const fisher = meanKlFisher(policy, phiValues, observations);
   const meanKl = (candidate: Float64Array): number =>
     scoped(() => {

@@ -56,7 +56,10 @@ export function batchAdvantages(
 }
 
 /** Every step's observations and actions, episode after episode. */
-function concatSteps(episodes: readonly Episode[]): { obs: Float32Array; actions: Float32Array } {
+export function concatSteps(episodes: readonly Episode[]): {
+  obs: Float32Array;
+  actions: Float32Array;
+} {
   let obsSize = 0;
   let actSize = 0;
   for (const e of episodes) {
