@@ -9,7 +9,7 @@ import { report } from '../report/report';
 import { RunDirectoryError } from '../run/run-errors';
 import { formatVerifyTable, runVerify } from '../verify/index';
 import { COMMANDS, type CommandSpec, commandHelp, mainHelp } from './commands';
-import { Progress, type ProgressSink } from './progress';
+import { formatDuration, Progress, type ProgressSink } from './progress';
 import {
   STARTER_FAMILIES,
   STARTER_METHODS,
@@ -111,6 +111,8 @@ async function trainCommand(values: Values, positionals: string[], io: CliIO): P
   });
   if (io.handleSigint !== false) for (const [s, h] of handlers) process.on(s, h);
   let progress: Progress | undefined;
+  const started = Date.now();
+  let lastLine = started;
   try {
     const result = await train(config, {
       out,
@@ -123,6 +125,17 @@ async function trainCommand(values: Values, positionals: string[], io: CliIO): P
         progress ??= new Progress('train', p.total, io.stdout);
         const o = p.metrics.objective;
         progress.update(p.done, typeof o === 'number' ? `objective ${o.toFixed(4)}` : '');
+        lastLine = Date.now();
+      },
+      // a paper-size BO-MRL iteration takes minutes: say how far it has got (a TTY redraws its
+      // line; a log gets a line at most every 30 s)
+      onWork: (w) => {
+        const text = `train iteration ${w.iteration + 1}: ${w.phase} ${w.done}/${w.total}`;
+        if (io.stdout.isTTY) io.stdout.write(`\r${text}\x1b[K`);
+        else if (Date.now() - lastLine >= 30_000) {
+          io.stdout.write(`${text} (${formatDuration((Date.now() - started) / 1000)} elapsed)\n`);
+          lastLine = Date.now();
+        }
       },
     });
     if (result.status === 'interrupted') {

@@ -103,6 +103,24 @@ describe('executors: the same run in this thread and on 2 worker threads', () =>
     expect(new Set(counts.slice(1)).size).toBe(1);
   });
 
+  it('reports each task job and line-search re-solve as it ends (progress within an iteration)', async () => {
+    const events: string[] = [];
+    await train(
+      { ...navigation(bomrl), executor: { workers: 2 } },
+      {
+        out: path.join(tmp, 'work'),
+        onWork: (w) => events.push(`${w.iteration}:${w.phase}:${w.done}/${w.total}`),
+      },
+    );
+    for (const it of [0, 1]) {
+      const tasks = events.filter((e) => e.startsWith(`${it}:tasks:`));
+      expect(tasks).toEqual([`${it}:tasks:1/3`, `${it}:tasks:2/3`, `${it}:tasks:3/3`]);
+    }
+    // every line-search candidate that was re-solved reports its 3 tasks
+    const search = events.filter((e) => e.includes(':line search:'));
+    expect(search.length % 3).toBe(0);
+  });
+
   it('names the field when executor.workers is invalid', () => {
     expect(() => resolveConfig({ ...navigation(bomrl), executor: { workers: -1 } })).toThrow(
       /executor\.workers/,

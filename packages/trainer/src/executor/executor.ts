@@ -29,10 +29,12 @@ export type JobOutput<K extends JobKind> = JobTypes[K]['output'];
 export interface TaskExecutor {
   /** Jobs that can run at the same time (0: in this thread). */
   readonly workers: number;
+  /** `onJobDone` is called as each job finishes (for progress within a long iteration). */
   run<K extends JobKind>(
     kind: K,
     shared: JobShared<K>,
     inputs: readonly JobInput<K>[],
+    onJobDone?: () => void,
   ): Promise<JobOutput<K>[]>;
   /** Stops the workers (idempotent). */
   close(): Promise<void>;

@@ -11,9 +11,13 @@ export class InProcessExecutor implements TaskExecutor {
     kind: K,
     shared: JobShared<K>,
     inputs: readonly JobInput<K>[],
+    onJobDone?: () => void,
   ): Promise<JobOutput<K>[]> {
     const out: JobOutput<K>[] = [];
-    for (const input of inputs) out.push(await runJob(this.context, kind, shared, input));
+    for (const input of inputs) {
+      out.push(await runJob(this.context, kind, shared, input));
+      onJobDone?.();
+    }
     return out;
   }
 

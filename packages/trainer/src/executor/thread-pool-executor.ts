@@ -50,13 +50,16 @@ export class ThreadPoolExecutor implements TaskExecutor {
     kind: K,
     shared: JobShared<K>,
     inputs: readonly JobInput<K>[],
+    onJobDone?: () => void,
   ): Promise<JobOutput<K>[]> {
     if (this.closed) throw new Error('executor: run() after close()');
     return Promise.all(
-      inputs.map(
-        (input) =>
-          this.pool.run({ kind, shared, input } satisfies WorkerJob) as Promise<JobOutput<K>>,
-      ),
+      inputs.map(async (input) => {
+        const job: WorkerJob = { kind, shared, input };
+        const out = (await this.pool.run(job)) as JobOutput<K>;
+        onJobDone?.();
+        return out;
+      }),
     );
   }
 

@@ -3,7 +3,7 @@ import { savePolicy } from '@bomrl/policies';
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveConfig } from '../config/load';
 import type { Config } from '../config/schema';
-import type { MetaMethod } from '../methods/method';
+import type { IterationWork, MetaMethod } from '../methods/method';
 import { type MetricsRecord, RUN_FILES, RunDirectory } from '../run/run-directory';
 import { RunDirectoryError } from '../run/run-errors';
 import { acquireRunLock } from '../run/run-lock';
@@ -41,6 +41,8 @@ export interface TrainOptions {
   readonly acceptConfigChange?: boolean;
   /** Called after each meta-iteration. */
   readonly onProgress?: (progress: TrainProgress) => void;
+  /** Progress within a meta-iteration (sampled BO-MRL and MAML: each task's job as it ends). */
+  readonly onWork?: (work: IterationWork & { readonly iteration: number }) => void;
   /** Human-readable log lines (backend in use, resume point, repairs, ...). */
   readonly log?: (line: string) => void;
   /**
@@ -224,7 +226,7 @@ async function trainLocked(
           status = 'interrupted';
           break;
         }
-        const row = await iteration(config, setup, updater, phi, it);
+        const row = await iteration(config, setup, updater, phi, it, options.onWork);
         for (const warning of row.warnings) {
           const kind = warning.split(':')[0]!;
           if (warned.has(kind)) continue;
@@ -287,6 +289,7 @@ async function iteration(
   updater: ReturnType<typeof createMetaUpdater>,
   phi: Float64Array,
   it: number,
+  onWork?: TrainOptions['onWork'],
 ): Promise<{ phi: Float64Array; metrics: MetricsRecord; warnings: readonly string[] }> {
   const numeric = (error: unknown) =>
     !(error instanceof NumericFailure) && isNumericError(error)
@@ -304,6 +307,7 @@ async function iteration(
       tasks,
       iteration: it,
       seed: iterationSeed(config.seed, it, 'method'),
+      ...(onWork ? { onWork: (w: IterationWork) => onWork({ ...w, iteration: it }) } : {}),
     });
   } catch (error) {
     throw numeric(error);

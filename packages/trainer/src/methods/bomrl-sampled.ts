@@ -103,10 +103,12 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
       const n = input.tasks.length;
       if (n === 0) throw new RangeError('bomrl-sampled: a meta-batch needs at least one task');
       const started = performance.now();
+      let done = 0;
       const tasks = await executor.run(
         'bomrl-task',
         { phi: input.phi, seed: input.seed, settings, episodesPerTask: N },
         input.tasks.map((task, index) => ({ task, index })),
+        () => input.onWork?.({ phase: 'tasks', done: ++done, total: n }),
       );
       const tasksSeconds = (performance.now() - started) / 1000;
       const gradient = new Float64Array(input.phi.length);
@@ -178,7 +180,7 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
           tasksSeconds,
         },
         warnings,
-        trustRegion: bomrlTrustRegion(policy, executor, input.phi, tasks, settings),
+        trustRegion: bomrlTrustRegion(policy, executor, input.phi, tasks, settings, input.onWork),
       };
     },
 

@@ -7,7 +7,7 @@ import type { TaskExecutor } from '../executor/executor';
 import type { BomrlTaskOutput } from './bomrl-task';
 import { meanKlFisher } from './kl-fisher';
 import { concatSteps } from './maml-batch';
-import type { TrustRegionPieces } from './method';
+import type { IterationWork, TrustRegionPieces } from './method';
 
 /**
  * The TRPO meta-step's pieces in sampled mode. Fisher-vector products: the Hessian at x = phi of
@@ -23,6 +23,7 @@ export function bomrlTrustRegion(
   phiValues: Float64Array,
   tasks: readonly BomrlTaskOutput[],
   settings: SampledBomrlSettings,
+  onWork?: (work: IterationWork) => void,
 ): TrustRegionPieces {
   // a distinct tensor for pi_old: tfjs would otherwise differentiate through both arguments
   const old = tf.tensor1d(Float32Array.from(phiValues));
@@ -35,10 +36,12 @@ export function bomrlTrustRegion(
       return (tf.div(tf.addN(kls), kls.length) as Scalar).dataSync()[0]!;
     });
   const improvementAt = async (candidate: Float64Array): Promise<number> => {
+    let done = 0;
     const per = await executor.run(
       'bomrl-candidate',
       { phi: phiValues, candidate, settings },
       tasks.map((t) => ({ pre: t.pre, post: t.post, theta: t.theta })),
+      () => onWork?.({ phase: 'line search', done: ++done, total: tasks.length }),
     );
     return per.reduce((a, b) => a + b, 0) / per.length;
   };

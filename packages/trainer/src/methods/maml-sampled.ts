@@ -75,10 +75,12 @@ export function createMamlSampledMethod(options: MamlSampledOptions): MetaMethod
       const n = input.tasks.length;
       if (n === 0) throw new RangeError('maml: a meta-batch needs at least one task');
       const started = performance.now();
+      let done = 0;
       const tasks = await executor.run(
         'maml-task',
         { phi: input.phi, seed: input.seed, settings },
         input.tasks.map((task, index) => ({ task, index })),
+        () => input.onWork?.({ phase: 'tasks', done: ++done, total: n }),
       );
       const tasksSeconds = (performance.now() - started) / 1000;
       const gradient = new Float64Array(input.phi.length);

@@ -16,6 +16,16 @@ export interface MetaStepInput<Task> {
   readonly iteration: number;
   /** A seed for everything random in this iteration (sampling), derived by the loop. */
   readonly seed: number;
+  /** Progress within the iteration, for long ones (e.g. a task's job finished). */
+  readonly onWork?: (work: IterationWork) => void;
+}
+
+/** How far a meta-iteration's per-task work has got. */
+export interface IterationWork {
+  /** 'tasks': the tasks' jobs; 'line search': a trust-region candidate's re-solves. */
+  readonly phase: 'tasks' | 'line search';
+  readonly done: number;
+  readonly total: number;
 }
 
 /** What TRPO's natural-gradient step needs from a method (docs/algorithm.md#upper-level). */
