@@ -122,7 +122,7 @@ async function trainCommand(values: Values, positionals: string[], io: CliIO): P
       forceSignal: force.signal,
       log: (line) => io.stdout.write(`${line}\n`),
       onProgress: (p) => {
-        progress ??= new Progress('train', p.total, io.stdout);
+        progress ??= new Progress('train', p.total, io.stdout, { startedAt: started });
         const o = p.metrics.objective;
         progress.update(p.done, typeof o === 'number' ? `objective ${o.toFixed(4)}` : '');
         lastLine = Date.now();

@@ -33,6 +33,14 @@ describe('Progress', () => {
     expect(s.chunks.at(-1)).toBe('\n');
   });
 
+  it('counts elapsed time from startedAt when created at the first update', () => {
+    const s = sink(false);
+    // the work began at t = 0; the first step ended (and the Progress was made) at t = 30 s
+    const p = new Progress('train', 3, s, { logEvery: 1, now: () => 30_000, startedAt: 0 });
+    p.update(1);
+    expect(s.chunks).toEqual(['train 1/3 elapsed 30s eta 1m00s\n']);
+  });
+
   it('formats durations', () => {
     expect(formatDuration(5)).toBe('5s');
     expect(formatDuration(184)).toBe('3m04s');

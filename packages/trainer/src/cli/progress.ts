@@ -26,9 +26,10 @@ export class Progress {
     private readonly label: string,
     private readonly total: number,
     private readonly sink: ProgressSink,
-    private readonly options: { logEvery?: number; now?: () => number } = {},
+    private readonly options: { logEvery?: number; now?: () => number; startedAt?: number } = {},
   ) {
-    this.started = this.now();
+    // `startedAt`: when the work began, if before this object (e.g. created at the first update)
+    this.started = options.startedAt ?? this.now();
   }
 
   private now(): number {
