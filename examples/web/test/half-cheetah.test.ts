@@ -1,7 +1,8 @@
 /**
  * The HalfCheetahVel page in headless Chromium: picks a target velocity, runs the page's batch
  * and BO-MRL round in its worker, and checks that the adapted policy's return beats the prior's.
- * The prior's mean-action return is recomputed here in Node with the page's own code.
+ * The prior's return on the page's evaluation episodes is recomputed here in Node with the page's
+ * own code.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,8 +14,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCheetahPrior } from '../src/half-cheetah/prior';
 import priorJson from '../src/half-cheetah/prior.json';
-import { evaluateMeanAction } from '../src/half-cheetah/round';
-import { EVALUATION_SEEDS } from '../src/half-cheetah/seeds';
+import { evaluatePolicy } from '../src/half-cheetah/round';
+import { EVALUATION } from '../src/half-cheetah/seeds';
 import { cheetahFamily } from '../src/half-cheetah/session';
 import { CHROMIUM, openBrowser, pageValue, waitFor } from './browser';
 import { serveStatic } from './static-server';
@@ -24,17 +25,19 @@ const exampleDir = path.resolve(here, '..');
 const outDir = path.join(exampleDir, 'test-output', 'half-cheetah');
 const doc = checkCheetahPrior(priorJson);
 
-// The target the test picks. `pnpm --filter @bomrl-examples/web cheetah-margin` measures, in
-// Node with the page's code and seeds, the adapted-minus-prior return at each target; MARGIN is
-// well below the margin measured at TARGET there (see the README), so the check is not a coin
-// flip: everything is seeded (batch, actions, reset states) and evaluated with the mean action.
+// The target the test picks and the margin it demands. `pnpm --filter @bomrl-examples/web
+// cheetah-margin -- --velocities 1.5 --batch-seeds 1,2,3,4,5,6,7,8` measures, in Node with the
+// page's code, adapted-minus-prior returns of 10.8 for the page's batch (seed 1) and between 3.5
+// and 15.1 over eight different batches: a margin of 2 holds for every batch tried, so the check
+// is not a coin flip (and everything here is seeded: batch, actions, evaluation episodes).
 const TARGET = 1.5;
-const MARGIN = 5;
+const MARGIN = 2;
 // Page and Node run the same MuJoCo WebAssembly build and the same JavaScript tfjs cpu kernels
-// on the same inputs; what may differ is the last bit of a transcendental function between V8
-// builds, which 100 chaotic physics steps can amplify. 1e-2 of a return of size ~100 is far
-// below any difference adaptation makes and far above rounding.
-const PRIOR_TOLERANCE = 1e-2;
+// on the same seeds: the prior's mean-action returns agree to the bit, its sampled returns to
+// about 4e-3 here (a last-bit difference somewhere in the sampling path between Chromium's and
+// Node's JavaScript engines, grown by 100 chaotic physics steps). 0.1 on a return of about -150
+// leaves room for that and is far below the smallest margin adaptation showed (3.5).
+const PRIOR_TOLERANCE = 0.1;
 
 describe('the HalfCheetahVel page in headless Chromium', () => {
   let browser: Browser;
@@ -104,7 +107,7 @@ describe('the HalfCheetahVel page in headless Chromium', () => {
     // the prior's return, recomputed in Node with the page's code on the same seeds
     const family = await cheetahFamily(doc);
     const { policy, params } = loadPolicy(doc.policy, 'gaussian-mlp');
-    const node = evaluateMeanAction(family, policy, params, { velocity: TARGET }, EVALUATION_SEEDS);
+    const node = evaluatePolicy(family, policy, params, { velocity: TARGET }, EVALUATION);
     tf.dispose(params);
     console.log(`prior return: page ${prior}, Node ${node.meanReturn}`);
     expect(Math.abs(prior - node.meanReturn)).toBeLessThan(PRIOR_TOLERANCE);

@@ -2,7 +2,7 @@ import { checkCheetahPrior } from './prior';
 import priorJson from './prior.json';
 import type { CheetahReply, CheetahRequest } from './protocol';
 import type { Evaluation } from './round';
-import { EVALUATION_SEEDS } from './seeds';
+import { EVALUATION } from './seeds';
 import { drawFrame, replay } from './view';
 import '../style.css';
 
@@ -112,7 +112,7 @@ worker.onerror = (event) => setState('error', `Worker error: ${event.message}`);
 
 const a = doc.adaptation;
 byId('horizon').textContent = String(doc.env.horizon);
-byId('eval-count').textContent = String(EVALUATION_SEEDS.length);
+byId('eval-count').textContent = String(EVALUATION.episodes);
 byId('settings').textContent =
   `One round: ${a.episodes} episodes with the prior, then BO-MRL Alg(1) (forward KL, ` +
   `λ = ${a.lambda}), ${a.maxSteps} Adam steps of learning rate ${a.lr} on the batch.`;

@@ -3,7 +3,7 @@
  * same in the page's web worker and in Node (the browser test and `scripts/cheetah-margin.ts`):
  * collect one batch with the prior, adapt with `@bomrl/meta-gradient`'s `prepareTask` and
  * `solveLowerLevel` (the functions the trainer's meta-test adaptation calls), and evaluate both
- * policies with their mean action on fixed reset seeds.
+ * policies on the same seeded episodes.
  */
 import { Rng, scoped } from '@bomrl/core';
 import { VectorEnv } from '@bomrl/envs';
@@ -28,7 +28,7 @@ export type OnProgress = (label: string, done: number, total: number) => void;
 /** One drawn frame: per capsule [x1, z1, x2, z2, radius] (the side view drops y). */
 export type Frame = number[][];
 
-/** A policy's deterministic (mean-action) performance on the task. */
+/** A policy's performance on the task over a few evaluation episodes. */
 export interface Evaluation {
   /** Mean undiscounted return over the evaluation episodes. */
   readonly meanReturn: number;
@@ -122,48 +122,65 @@ function frameOf(env: HalfCheetahVel): Frame {
   return env.geomSegments().map((s) => [s.from[0], s.from[2], s.to[0], s.to[2], s.radius]);
 }
 
+/** How {@link evaluatePolicy} acts and on which episodes. */
+export interface EvaluationOptions {
+  /** Episodes, stepped together; copy i is reset with seed `seed + i`. */
+  readonly episodes: number;
+  readonly seed: number;
+  /** 'sampled': the stochastic policy, actions from `Rng(seed)`; 'mean': its mean action. */
+  readonly actions: 'sampled' | 'mean';
+}
+
 /**
- * Mean-action episodes of the policy on `task`, one per reset seed in `seeds` (deterministic:
- * the only randomness is the reset noise, fixed by the seed).
+ * The policy's episodes on `task`, with their returns, mean velocity and the first episode's
+ * frames. With the same options two policies meet the same reset states and, when sampled, the
+ * same normal draws (common random numbers), so their difference is not drowned in noise.
  */
-export function evaluateMeanAction(
+export function evaluatePolicy(
   family: CheetahFamily,
   policy: GaussianMLPPolicy,
   params: tf.Tensor1D,
   task: VelocityTask,
-  seeds: readonly number[],
+  options: EvaluationOptions,
   onProgress?: OnProgress,
 ): Evaluation {
-  const env = family.make(task);
+  const { episodes, seed } = options;
+  const envs = Array.from({ length: episodes }, () => family.make(task));
   try {
-    const returns: number[] = [];
-    const frames: Frame[] = [];
-    let velocitySum = 0;
-    let steps = 0;
-    seeds.forEach((seed, k) => {
-      let { obs } = env.reset({ seed });
-      if (k === 0) frames.push(frameOf(env));
-      let total = 0;
-      for (let t = 0; t < env.horizon; t++) {
-        const action = scoped(() => policy.mode(params, policy.obsTensor(obs)));
-        const r = env.step(action);
-        total += r.reward;
-        velocitySum += r.info.xVelocity;
-        steps++;
-        obs = r.obs;
-        if (k === 0) frames.push(frameOf(env));
-      }
-      returns.push(total);
-      onProgress?.('evaluating', k + 1, seeds.length);
+    const obsSize = envs[0]!.flatObsSize;
+    const actSize = envs[0]!.flatActionSize;
+    const obs = new Float32Array(episodes * obsSize);
+    envs.forEach((env, i) => {
+      obs.set(env.reset({ seed: seed + i }).obs, i * obsSize);
     });
+    const rng = new Rng(seed);
+    const returns = new Array<number>(episodes).fill(0);
+    const frames: Frame[] = [frameOf(envs[0]!)];
+    let velocitySum = 0;
+    const T = family.horizon;
+    for (let t = 0; t < T; t++) {
+      const actions = scoped(() =>
+        options.actions === 'sampled'
+          ? policy.sample(params, policy.obsTensor(obs), rng)
+          : policy.mode(params, policy.obsTensor(obs)),
+      );
+      envs.forEach((env, i) => {
+        const r = env.step(actions.subarray(i * actSize, (i + 1) * actSize));
+        returns[i]! += r.reward;
+        velocitySum += r.info.xVelocity;
+        obs.set(r.obs, i * obsSize);
+      });
+      frames.push(frameOf(envs[0]!));
+      if (onProgress && (t + 1) % 10 === 0) onProgress('evaluating', t + 1, T);
+    }
     return {
-      meanReturn: returns.reduce((a, b) => a + b, 0) / returns.length,
-      meanVelocity: velocitySum / steps,
+      meanReturn: returns.reduce((a, b) => a + b, 0) / episodes,
+      meanVelocity: velocitySum / (episodes * T),
       returns,
       frames,
     };
   } finally {
-    env.close();
+    for (const env of envs) env.close();
   }
 }
 

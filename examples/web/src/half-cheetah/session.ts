@@ -1,7 +1,7 @@
 /**
  * The page's whole computation for one target velocity, as one function the worker and Node
  * (the browser test, scripts/cheetah-margin.ts) share: one batch with the prior, one round of
- * BO-MRL, and the mean-action evaluation of the prior and the adapted policy.
+ * BO-MRL, and the evaluation of the prior and the adapted policy on the same seeded episodes.
  */
 import { HalfCheetahVel } from '@bomrl/envs/mujoco';
 import { loadPolicy } from '@bomrl/policies';
@@ -13,11 +13,12 @@ import {
   type CheetahFamily,
   collectEpisodes,
   type Evaluation,
-  evaluateMeanAction,
+  type EvaluationOptions,
+  evaluatePolicy,
   type OnProgress,
   roundSettings,
 } from './round';
-import { BATCH_SEED, EVALUATION_SEEDS } from './seeds';
+import { BATCH_SEED, EVALUATION } from './seeds';
 
 /** What one adaptation on one target velocity produced. */
 export interface CheetahRoundResult {
@@ -38,12 +39,18 @@ export function cheetahFamily(doc: CheetahPriorDocument): Promise<CheetahFamily>
   return HalfCheetahVel.family({ horizon: doc.env.horizon });
 }
 
-/** One target velocity: batch, one BO-MRL round, evaluation of both policies. */
+/**
+ * One target velocity: batch, one BO-MRL round, evaluation of both policies. The page always
+ * uses the batch seed {@link BATCH_SEED} and {@link EVALUATION}; scripts/cheetah-margin.ts varies
+ * them.
+ */
 export function runRound(
   doc: CheetahPriorDocument,
   family: CheetahFamily,
   velocity: number,
   onProgress: OnProgress = () => {},
+  batchSeed = BATCH_SEED,
+  evaluation: EvaluationOptions = EVALUATION,
 ): CheetahRoundResult {
   const task = family.validateTask({ velocity });
   const { policy, params: phi } = loadPolicy(doc.policy, 'gaussian-mlp');
@@ -54,7 +61,7 @@ export function runRound(
       phi,
       task,
       doc.adaptation.episodes,
-      BATCH_SEED,
+      batchSeed,
       (label, done, total) =>
         onProgress(`${label} (${doc.adaptation.episodes} episodes)`, done, total),
     );
@@ -66,10 +73,10 @@ export function runRound(
       roundSettings(doc.adaptation, doc.env.gamma),
     );
     try {
-      const prior = evaluateMeanAction(family, policy, phi, task, EVALUATION_SEEDS, (l, d, t) =>
+      const prior = evaluatePolicy(family, policy, phi, task, evaluation, (l, d, t) =>
         onProgress(`${l} the prior`, d, t),
       );
-      const adapted = evaluateMeanAction(family, policy, theta, task, EVALUATION_SEEDS, (l, d, t) =>
+      const adapted = evaluatePolicy(family, policy, theta, task, evaluation, (l, d, t) =>
         onProgress(`${l} the adapted policy`, d, t),
       );
       return {
