@@ -11,6 +11,7 @@
  * config.json, the training time the sum of timings.jsonl's phase seconds (sampling, lower level,
  * hypergradient; the meta-step's line search is not timed there).
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,5 +84,7 @@ const doc: CheetahPriorDocument = {
   policy: read('policy.json'),
 };
 fs.writeFileSync(args.out, `${JSON.stringify(doc)}\n`);
+// the repository's formatter lays the file out (as `pnpm format` would)
+execFileSync(path.join(repoRoot, 'node_modules', '.bin', 'biome'), ['format', '--write', args.out]);
 const kb = (fs.statSync(args.out).size / 1024).toFixed(1);
 console.log(`wrote ${path.relative(process.cwd(), args.out)} (${kb} KiB) from ${run}`);
