@@ -68,7 +68,9 @@ export function replay(
     for (const { canvas, frames, color } of panels) {
       // hold the last frame for half a second before the loop starts again
       const n = frames.length + Math.round(0.5 / dt);
-      const i = Math.min(Math.floor((now - started) / 1000 / dt) % n, frames.length - 1);
+      // an animation frame's timestamp may precede `started` (it is the frame's start time)
+      const elapsed = Math.max(0, now - started) / 1000;
+      const i = Math.min(Math.floor(elapsed / dt) % n, frames.length - 1);
       drawFrame(canvas, frames[i]!, color);
     }
     requestAnimationFrame(tick);
