@@ -23,25 +23,15 @@ import {
   valueIteration,
 } from '@bomrl/envs/tabular';
 import * as tf from '@tensorflow/tfjs-core';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import priorsJson from '../src/frozen-lake/priors.json';
+import { CHROMIUM, openBrowser, pageValue, waitFor } from './browser';
 import { serveStatic } from './static-server';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const exampleDir = path.resolve(here, '..');
-const outDir = path.join(exampleDir, 'test-output');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// The flags this closed network needs: no background connections, no QUIC, no sandbox (root).
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const outDir = path.join(exampleDir, 'test-output', 'frozen-lake');
 // The page and this test run the same float32 tfjs cpu kernels and the same float64 dynamic
 // programming, so they agree far below this; 1e-4 is the precision the issue asks for and the
 // page prints.
@@ -114,20 +104,6 @@ async function pageMap(page: Page): Promise<string[]> {
   });
 }
 
-async function pageValue(page: Page, testId: string): Promise<number> {
-  const text = await page.getAttribute(`[data-testid="${testId}"]`, 'data-value');
-  if (text === null) throw new Error(`the page shows no value for ${testId}`);
-  return Number(text);
-}
-
-/** Waits for the page to reach `selector`; fails at once, with the page's message, on an error. */
-async function waitFor(page: Page, selector: string): Promise<void> {
-  await page.waitForSelector(`${selector}, body[data-state="error"]`, { timeout: 120_000 });
-  if ((await page.getAttribute('body', 'data-state')) === 'error') {
-    throw new Error(`the page reports: ${await page.textContent('#status-text')}`);
-  }
-}
-
 /** Clicks Adapt and waits for the worker's answer. */
 async function adaptOnPage(page: Page): Promise<void> {
   await page.click('#adapt');
@@ -164,7 +140,7 @@ describe('the web example in headless Chromium', () => {
   let browser: Browser;
   let page: Page;
   let server: Awaited<ReturnType<typeof serveStatic>>;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   beforeAll(async () => {
     if (!fs.existsSync(path.join(exampleDir, 'dist', 'index.html'))) {
@@ -182,19 +158,7 @@ describe('the web example in headless Chromium', () => {
     fs.mkdirSync(outDir, { recursive: true });
     // Serve the example folder and open dist/ below it: relative asset URLs must work there.
     server = await serveStatic(exampleDir);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
-    page = await browser.newPage({ viewport: { width: 1240, height: 1000 } });
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
-    page.on('requestfailed', (request) =>
-      consoleErrors.push(`request failed: ${request.url()} ${request.failure()?.errorText}`),
-    );
+    ({ browser, page, errors: consoleErrors } = await openBrowser({ width: 1240, height: 1000 }));
   });
 
   afterAll(async () => {

@@ -57,6 +57,27 @@ describe('selectBackend', () => {
     }
   });
 
+  it('uses an already-registered backend without importing its package (bundled browser apps)', async () => {
+    // tfjs-node is not installed here, so the runtime import() of it fails (the test above): a
+    // factory registered under its engine name must be used without that import.
+    tf.registerBackend('tensorflow', () => new MathBackendCPU(), 0);
+    try {
+      const report = await selectBackend('tensorflow');
+      expect(report.backend).toBe('tensorflow');
+      expect(tf.getBackend()).toBe('tensorflow');
+      // kernels register per engine name, so only data round-trips (no ops) on this stand-in
+      expect(Array.from(tf.tensor1d([1, 2, 3]).dataSync())).toEqual([1, 2, 3]);
+      // 'tensorflow-gpu' shares the engine name, so a registered 'tensorflow' does not count for it
+      await expect(selectBackend('tensorflow-gpu')).rejects.toThrow(
+        /npm install @tensorflow\/tfjs-node-gpu/,
+      );
+    } finally {
+      await selectBackend('cpu');
+      tf.removeBackend('tensorflow');
+    }
+    await expect(selectBackend('tensorflow')).rejects.toThrow(BackendUnavailableError);
+  });
+
   it('rejects an unknown backend name with the allowed values', async () => {
     await expect(selectBackend('gpu' as never)).rejects.toThrow(
       /expected one of auto, tensorflow-gpu, tensorflow, wasm, cpu/,

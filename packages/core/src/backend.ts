@@ -75,15 +75,27 @@ function isModuleNotFound(error: unknown, specifier: string): boolean {
   return notFound && message.includes(specifier);
 }
 
+/**
+ * Whether the backend's factory is already registered, so its package need not be imported: an
+ * application that bundles the backend imports it statically (a browser cannot resolve the bare
+ * package name of the runtime `import()`). Not for 'tensorflow-gpu': it registers under the same
+ * engine name as 'tensorflow', so a registered 'tensorflow' does not say which one it is.
+ */
+function alreadyRegistered(backend: ConcreteBackend): boolean {
+  return backend !== 'tensorflow-gpu' && tf.findBackendFactory(ENGINE_NAMES[backend]) != null;
+}
+
 async function tryBackend(backend: ConcreteBackend): Promise<string | null> {
   const packageName = BACKEND_PACKAGES[backend];
-  try {
-    await importOptional(packageName);
-  } catch (error) {
-    if (isModuleNotFound(error, packageName)) {
-      return `${packageName} is not installed; install it with: npm install ${packageName}`;
+  if (!alreadyRegistered(backend)) {
+    try {
+      await importOptional(packageName);
+    } catch (error) {
+      if (isModuleNotFound(error, packageName)) {
+        return `${packageName} is not installed; install it with: npm install ${packageName}`;
+      }
+      return `importing ${packageName} failed: ${(error as Error).message}`;
     }
-    return `importing ${packageName} failed: ${(error as Error).message}`;
   }
   const engineName = ENGINE_NAMES[backend];
   if (tf.findBackendFactory(engineName) == null) {
@@ -115,7 +127,9 @@ function silenceCpuBanner(): void {
 }
 
 /**
- * Selects and initializes a tfjs backend, loading its optional peer package on demand.
+ * Selects and initializes a tfjs backend, loading its optional peer package on demand. A backend
+ * whose factory is already registered (its package imported statically, as a bundled browser app
+ * does) is used without the runtime `import()` of its package.
  *
  * `auto` tries GPU (`@tensorflow/tfjs-node-gpu`), native (`@tensorflow/tfjs-node`), wasm
  * (`@tensorflow/tfjs-backend-wasm`), then cpu (`@tensorflow/tfjs-backend-cpu`) and uses the
