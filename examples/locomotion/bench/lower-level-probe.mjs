@@ -87,6 +87,43 @@ for (const ratio of ['plain', 'smooth-clip']) {
     curvatureAlongGrad: { surrogate: sig(curvL), lambdaFisher: sig(lambda * curvD) },
     ascentAlongGrad: ray,
   };
+  if (ratio === 'plain') {
+    // Power iteration on H finds its largest-magnitude eigenvalue mu (negative: the KL's stiff
+    // directions); on H - mu I it then finds the most positive eigenvalue of H.
+    const Hv = (v) => hessianVectorProduct((t) => G(t, phi), at, v);
+    const power = (shift, iterations) => {
+      let v = tf.randomNormal([phi.size], 0, 1, 'float32', 1);
+      let value = 0;
+      for (let k = 0; k < iterations; k++) {
+        const next = tf.tidy(() => {
+          const w = tf.sub(Hv(v), tf.mul(shift, v));
+          return tf.div(w, tf.norm(w));
+        });
+        value = tf.tidy(() => num(tf.sum(tf.mul(next, Hv(next)))));
+        v.dispose();
+        v = next;
+      }
+      return { value, v };
+    };
+    const dominant = power(0, 15);
+    dominant.v.dispose();
+    const top = power(dominant.value, 30);
+    const alongL = num(
+      tf.sum(
+        tf.mul(
+          top.v,
+          hessianVectorProduct((t) => L(t, phi), at, top.v),
+        ),
+      ),
+    );
+    const alongD = num(tf.sum(tf.mul(top.v, hessianVectorProduct(D, at, top.v))));
+    top.v.dispose();
+    out[ratio].hessianEigenvalues = {
+      mostNegative: sig(dominant.value),
+      mostPositive: sig(top.value),
+      alongMostPositive: { surrogate: sig(alongL), lambdaFisher: sig(lambda * alongD) },
+    };
+  }
   tf.dispose([at, g, u]);
 }
 console.log(args.includes('--json') ? JSON.stringify(out) : JSON.stringify(out, null, 2));
