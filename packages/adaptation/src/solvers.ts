@@ -135,12 +135,15 @@ export function maximize(
     case 'gradient-ascent':
       return gradientAscent(f, theta0, solver);
     case 'lbfgs': {
-      const { x, steps } = lbfgsMaximize(
+      const { x, steps, evaluations } = lbfgsMaximize(
         (y) => evaluate(f, y),
         Float64Array.from(theta0.dataSync()),
         solver,
       );
-      return finish(f, x, steps, solver.tol ?? 1e-5);
+      return {
+        ...finish(f, x, steps, solver.tol ?? 1e-5),
+        cost: { evaluations, hessianProducts: 0 },
+      };
     }
     case 'newton-cg': {
       const run = trustRegionMaximize(
