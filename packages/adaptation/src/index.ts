@@ -50,6 +50,7 @@ export {
   type IterativeSolver,
   type LbfgsSolver,
   maximize,
+  type NewtonCgSolver,
   type NewtonSolver,
   type ProblemStructure,
   type SolveResult,

@@ -50,6 +50,9 @@ describe('L-BFGS lower-level solver', () => {
     const nt = maximize(f, x0, { kind: 'newton', tol: 1e-5 });
     expect(lb.converged).toBe(true);
     expect(lb.gradNorm).toBeLessThanOrEqual(1e-5);
+    // one evaluation per iteration at least, plus the start; no Hessian products
+    expect(lb.cost?.evaluations).toBeGreaterThanOrEqual(lb.steps + 1);
+    expect(lb.cost?.hessianProducts).toBe(0);
     // both stop at ||grad|| <= 1e-5 with curvature >= 1: within ~1e-5 of the maximizer
     const diff = Math.max(
       ...Array.from(lb.theta.dataSync(), (v, i) => Math.abs(v - nt.theta.dataSync()[i]!)),

@@ -3,8 +3,10 @@ import type { Scalar, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { AdaptationError, checkInteger, checkPositive } from './errors';
 import { type LbfgsSolver, lbfgsMaximize } from './lbfgs';
+import { type HostHessian, type NewtonCgSolver, trustRegionMaximize } from './trust-region';
 
 export type { LbfgsSolver } from './lbfgs';
+export type { NewtonCgSolver } from './trust-region';
 
 /**
  * Newton's method with a capped, regularized step: the default for exact tabular problems,
@@ -58,7 +60,12 @@ export interface GradientAscentSolver {
 }
 
 /** The iterative solvers. */
-export type IterativeSolver = NewtonSolver | AdamSolver | GradientAscentSolver | LbfgsSolver;
+export type IterativeSolver =
+  | NewtonSolver
+  | AdamSolver
+  | GradientAscentSolver
+  | LbfgsSolver
+  | NewtonCgSolver;
 
 /**
  * How to solve the lower-level problem. `'auto'` (default) uses the closed form where one
@@ -91,6 +98,11 @@ export interface SolveResult {
   readonly converged: boolean;
   /** G at the returned theta. */
   readonly value: number;
+  /**
+   * The solve's cost where the solver counts it: value+gradient evaluations (each about one
+   * forward and one backward pass on the batch) and Hessian-vector products (about two of them).
+   */
+  readonly cost?: { readonly evaluations: number; readonly hessianProducts: number };
 }
 
 type Objective = (theta: Tensor1D) => Scalar;
@@ -123,16 +135,31 @@ export function maximize(
     case 'gradient-ascent':
       return gradientAscent(f, theta0, solver);
     case 'lbfgs': {
-      const { x, steps } = lbfgsMaximize(
+      const { x, steps, evaluations } = lbfgsMaximize(
         (y) => evaluate(f, y),
         Float64Array.from(theta0.dataSync()),
         solver,
       );
-      return finish(f, x, steps, solver.tol ?? 1e-5);
+      return {
+        ...finish(f, x, steps, solver.tol ?? 1e-5),
+        cost: { evaluations, hessianProducts: 0 },
+      };
+    }
+    case 'newton-cg': {
+      const run = trustRegionMaximize(
+        { evaluate: (y) => evaluate(f, y), hessianAt: (y) => hostHessian(f, y) },
+        Float64Array.from(theta0.dataSync()),
+        solver,
+      );
+      const { evaluations, hessianProducts } = run;
+      return {
+        ...finish(f, run.x, run.steps, solver.tol ?? 1e-5),
+        cost: { evaluations, hessianProducts },
+      };
     }
     default:
       throw new AdaptationError(
-        `maximize: unknown solver kind '${String((solver as { kind: unknown }).kind)}'; use 'newton', 'adam', 'gradient-ascent' or 'lbfgs'`,
+        `maximize: unknown solver kind '${String((solver as { kind: unknown }).kind)}'; use 'newton', 'newton-cg', 'adam', 'gradient-ascent' or 'lbfgs'`,
       );
   }
 }
@@ -143,6 +170,20 @@ function evaluate(f: Objective, x: Float64Array): { value: number; grad: Float64
     const { value, grad } = valueAndGradient(f, tf.tensor1d(Float32Array.from(x)));
     return { value: value.dataSync()[0] as number, grad: Float64Array.from(grad.dataSync()) };
   });
+}
+
+/** Exact Hessian-vector products of f at a host point (double backprop), on host vectors. */
+export function hostHessian(f: Objective, x: Float64Array): HostHessian {
+  const at = tf.tensor1d(Float32Array.from(x));
+  return {
+    apply: (v) =>
+      scoped(() =>
+        Float64Array.from(
+          hessianVectorProduct(f, at, tf.tensor1d(Float32Array.from(v))).dataSync(),
+        ),
+      ),
+    dispose: () => at.dispose(),
+  };
 }
 
 function valueAt(f: Objective, x: Float64Array): number {

@@ -66,8 +66,12 @@ export const policySchema = z.discriminatedUnion('kind', [
 
 const solverSchema = z
   .strictObject({
-    /** 'lbfgs' is curvature-aware (no learning rate: `lr` is ignored), for MLP lower levels. */
-    kind: z.enum(['adam', 'gradient-ascent', 'closed-form', 'lbfgs']).default('adam'),
+    /**
+     * 'lbfgs' and 'newton-cg' (trust-region Newton-CG on exact Hessian-vector products, with
+     * its defaults of 20 products per step and radius 0.1) are curvature-aware for MLP lower
+     * levels; neither has a learning rate (`lr` is ignored), `maxSteps` caps their iterations.
+     */
+    kind: z.enum(['adam', 'gradient-ascent', 'closed-form', 'lbfgs', 'newton-cg']).default('adam'),
     lr: z.number().positive().default(0.05),
     maxSteps: z.int().positive().max(1_000_000).default(500),
     tol: z.number().positive().default(1e-6),
