@@ -3,6 +3,7 @@ import { savePolicy } from '@bomrl/policies';
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveConfig } from '../config/load';
 import type { Config } from '../config/schema';
+import { runKeyOf } from '../executor/redis-names';
 import type { MetaMethod } from '../methods/method';
 import { type MetricsRecord, RUN_FILES, RunDirectory } from '../run/run-directory';
 import { RunDirectoryError } from '../run/run-errors';
@@ -54,6 +55,11 @@ export interface TrainOptions {
    * exit the process right after `abort()` returns.
    */
   readonly forceSignal?: AbortSignal;
+  /**
+   * redis://[:password@]host:port: run the per-task jobs on `bomrl worker` processes through
+   * this Redis instead of `config.executor` (results are identical).
+   */
+  readonly redis?: string;
 }
 
 /** What {@link train} returns. */
@@ -107,7 +113,10 @@ export async function train(configInput: unknown, options: TrainOptions): Promis
   }
   const backend = await selectBackend(config.backend);
   log(`backend: ${backend.backend} (${backend.packageName})`);
-  const setup = await createRunSetup(config);
+  const setup = await createRunSetup(
+    config,
+    options.redis ? { redis: { url: options.redis, runKey: runKeyOf(options.out) }, log } : {},
+  );
   try {
     const initial = setup.method.initialParams(config.seed);
     createRunDirectory(options.out);
