@@ -84,6 +84,7 @@ export async function startRedisWorker(options: RedisWorkerOptions): Promise<Red
     } catch (error) {
       throw new UnrecoverableError(`job ${job.id}: ${(error as Error).message}`);
     }
+    log(`job ${job.id}: ${data.kind} (start ${job.attemptsStarted})`);
     const ctx = await contextOf(data.runId);
     const shared = await sharedOf(data.runId, data.call);
     const input = checkObject(
