@@ -79,7 +79,8 @@ const rows = (out: string) => {
   const file = path.join(out, 'metrics.jsonl');
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').length : 0;
 };
-const jobLines = (w: Started) => w.stderr().match(/^job \S+/gm) ?? [];
+/** The ids of the jobs a worker started, in order (it logs `job <id>: <kind>` at each start). */
+const jobLines = (w: Started) => [...w.stderr().matchAll(/^job ([^\s:]+):/gm)].map((m) => m[1]!);
 const train = (config: string, out: string, extra: string[] = []) =>
   start(['train', config, '--out', out, '--executor', redis.url, ...extra]);
 
@@ -127,7 +128,7 @@ describe('bomrl train --executor redis:// with 2 worker processes', () => {
     const before = jobLines(victim!).length;
     await until(() => jobLines(victim!).length > before || p.child.exitCode !== null, 1);
     victim!.child.kill('SIGKILL');
-    const killedJob = jobLines(victim!).at(-1)!.slice('job '.length);
+    const killedJob = jobLines(victim!).at(-1)!;
     const r = await p.done;
     expect(r.code, r.stderr).toBe(0);
     expect(read(out, 'metrics.jsonl')).toBe(navReference);
