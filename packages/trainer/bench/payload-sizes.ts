@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selectBackend } from '@bomrl/core';
 import { loadConfigFile } from '../src/config/load';
-import type { TaskExecutor } from '../src/executor/executor';
+import type { JobOutput, JobShared, TaskExecutor } from '../src/executor/executor';
 import { encode } from '../src/executor/redis-payload';
 import { iterationSeed, pickTasks } from '../src/loop/seeds';
 import { createRunSetup } from '../src/setup/index';
@@ -41,17 +41,31 @@ async function measure(
   await selectBackend('cpu');
   const setup = await createRunSetup(config);
   const calls: CallSizes[] = [];
+  let candidate: CallSizes | undefined;
   const executor = setup.executor as TaskExecutor & { run: TaskExecutor['run'] };
   const run = executor.run.bind(executor);
   // records what the Redis executor would encode: the same values, the same encoding
   executor.run = (async (kind, shared, inputs) => {
     const outputs = await run(kind, shared, inputs);
+    const base64 = (x: unknown) => Buffer.byteLength(encode(x).toString('base64'));
     calls.push({
       kind,
       shared: encode(shared).length,
-      inputs: inputs.map((x) => Buffer.byteLength(encode(x).toString('base64'))),
+      inputs: inputs.map(base64),
       outputs: outputs.map((x) => encode(x).length),
     });
+    if (kind === 'bomrl-task') {
+      // what each candidate the TRPO line search tries sends (bomrl-trust-region.ts builds it
+      // from these outputs): built here too, in case this iteration's search tried none
+      const s = shared as JobShared<'bomrl-task'>;
+      const o = outputs as JobOutput<'bomrl-task'>[];
+      candidate = {
+        kind: 'bomrl-candidate (each candidate tried)',
+        shared: encode({ phi: s.phi, candidate: s.phi, settings: s.settings }).length,
+        inputs: o.map((t) => base64({ pre: t.pre, post: t.post, theta: t.theta })),
+        outputs: [encode(0.125).length],
+      };
+    }
     return outputs;
   }) as TaskExecutor['run'];
   try {
@@ -67,7 +81,8 @@ async function measure(
       iteration: 0,
       seed: iterationSeed(config.seed, 0, 'method'),
     });
-    return { phi: phi.length, calls };
+    const candidateCalls = calls.filter((c) => c.kind === 'bomrl-candidate').length;
+    return { phi: phi.length, calls: candidate && !candidateCalls ? [...calls, candidate] : calls };
   } finally {
     await setup.dispose();
   }
