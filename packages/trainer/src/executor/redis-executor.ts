@@ -61,10 +61,8 @@ export class RedisExecutor implements TaskExecutor {
     const redis = await connectRedis(options.url, log);
     const connection = { connection: redis, prefix: QUEUE_PREFIX };
     const queue = new Queue(QUEUE_NAME, connection);
-    const events = new QueueEvents(QUEUE_NAME, {
-      connection: redis.duplicate(),
-      prefix: QUEUE_PREFIX,
-    });
+    // BullMQ duplicates the connection for the events' blocking reads (and closes the copy)
+    const events = new QueueEvents(QUEUE_NAME, { connection: redis, prefix: QUEUE_PREFIX });
     const runId = newRunId(options.runKey);
     const executor = new RedisExecutor(redis, queue, events, runId, options.runKey, log);
     try {

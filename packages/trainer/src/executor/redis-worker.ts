@@ -99,7 +99,8 @@ export async function startRedisWorker(options: RedisWorkerOptions): Promise<Red
   }
 
   const worker = new Worker(QUEUE_NAME, process, {
-    connection: redis.duplicate(),
+    // BullMQ duplicates it for its blocking commands and closes that copy; this one is ours
+    connection: redis,
     prefix: QUEUE_PREFIX,
     concurrency: 1,
     lockDuration: lockMs,
