@@ -61,7 +61,9 @@ async function measure(
       const o = outputs as JobOutput<'bomrl-task'>[];
       candidate = {
         kind: 'bomrl-candidate (each candidate tried)',
-        shared: encode({ phi: s.phi, candidate: s.phi, settings: s.settings }).length,
+        // a distinct candidate array: v8 encodes a second reference to phi as a back-reference
+        shared: encode({ phi: s.phi, candidate: Float64Array.from(s.phi), settings: s.settings })
+          .length,
         inputs: o.map((t) => base64({ pre: t.pre, post: t.post, theta: t.theta })),
         outputs: [encode(0.125).length],
       };

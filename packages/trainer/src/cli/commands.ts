@@ -77,7 +77,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'worker',
     args: '',
-    summary: 'run jobs of any `bomrl train --executor <redis-url>` run, on this machine',
+    summary: 'run the per-task jobs of distributed training runs on this machine, via Redis',
     details: [
       'Connects out to Redis (nothing listens here) and takes jobs of every run that uses it,',
       "building each run's policy and environments from the config its coordinator published.",
