@@ -126,6 +126,9 @@ export class RedisExecutor implements TaskExecutor {
         outputs.push(checkOutput(kind, decode(bytes, what), what) as JobOutput<K>);
       }
       await this.redis.del(...jobs.map((job) => this.keys.result(job.id!)));
+      // a finished call's jobs hold their inputs (a line-search candidate's carry its tasks'
+      // episodes): removed now rather than kept in Redis's memory until they age out
+      await Promise.all(jobs.map((job) => job.remove().catch(() => {})));
       return outputs;
     } finally {
       await this.redis.del(sharedKey);
