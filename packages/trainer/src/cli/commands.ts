@@ -65,6 +65,44 @@ export const COMMANDS: readonly CommandSpec[] = [
         type: 'boolean',
         description: 'with --resume: continue even though the config or method changed',
       },
+      executor: {
+        type: 'string',
+        value: '<redis-url>',
+        description:
+          'run the per-task jobs on `bomrl worker` processes via Redis: redis://[:password@]host:port, or `redis` to read BOMRL_REDIS_URL',
+      },
+      help: HELP,
+    },
+  },
+  {
+    name: 'worker',
+    args: '',
+    summary: 'run the per-task jobs of distributed training runs on this machine, via Redis',
+    details: [
+      'Connects out to Redis (nothing listens here) and takes jobs of every run that uses it,',
+      "building each run's policy and environments from the config its coordinator published.",
+      'Workers may join and leave at any time; a job of a killed worker is retried by another',
+      'after about --lock-seconds. SIGINT/SIGTERM finishes the current job, then exits.',
+      'The URL may come from BOMRL_REDIS_URL instead of --redis (keeps a password off `ps`).',
+    ],
+    options: {
+      redis: {
+        type: 'string',
+        value: '<url>',
+        description: 'redis://[:password@]host:port[/db] (default $BOMRL_REDIS_URL)',
+      },
+      concurrency: {
+        type: 'string',
+        short: 'c',
+        value: '<k>',
+        description: 'jobs at a time: k worker processes, e.g. one per core (default 1)',
+      },
+      'lock-seconds': {
+        type: 'string',
+        value: '<s>',
+        description:
+          'job lock; longer than any stretch a job computes without yielding (default 30)',
+      },
       help: HELP,
     },
   },

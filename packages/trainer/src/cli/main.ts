@@ -4,6 +4,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { BomrlError, selectBackend } from '@bomrl/core';
 import { ConfigError, loadConfigFile } from '../config/load';
 import { metaTest } from '../evaluate/meta-test';
+import { checkRedisUrl } from '../executor/redis-names';
 import { train } from '../loop/train';
 import { report } from '../report/report';
 import { RunDirectoryError } from '../run/run-errors';
@@ -17,6 +18,7 @@ import {
   type StarterMethod,
   starterYaml,
 } from './starter-config';
+import { REDIS_URL_ENV, runWorker } from './worker-command';
 
 /** Where the CLI writes, and whether it owns the process's Ctrl-C. */
 export interface CliIO {
@@ -90,6 +92,7 @@ async function trainCommand(values: Values, positionals: string[], io: CliIO): P
   if (values.out === '') throw new UsageError('--out must not be empty');
   const config = loadConfigFile(file, (values.set as string[] | undefined) ?? []);
   const out = (values.out as string | undefined) ?? path.join('runs', config.name);
+  const redis = redisUrl(values.executor as string | undefined, '--executor');
   const stop = new AbortController();
   const force = new AbortController();
   let exitCode = 130;
@@ -118,6 +121,7 @@ async function trainCommand(values: Values, positionals: string[], io: CliIO): P
       out,
       resume: values.resume === true,
       acceptConfigChange: values['accept-config-change'] === true,
+      ...(redis ? { redis } : {}),
       signal: stop.signal,
       forceSignal: force.signal,
       log: (line) => io.stdout.write(`${line}\n`),
@@ -150,6 +154,35 @@ async function trainCommand(values: Values, positionals: string[], io: CliIO): P
   } finally {
     if (io.handleSigint !== false) for (const [s, h] of handlers) process.off(s, h);
   }
+}
+
+/** A Redis URL option: checked, or `redis`/absent with BOMRL_REDIS_URL set for `worker`. */
+function redisUrl(raw: string | undefined, option: string): string | undefined {
+  const url =
+    raw === 'redis' || (raw === undefined && option === '--redis')
+      ? process.env[REDIS_URL_ENV]
+      : raw;
+  if (url === undefined || url === '') {
+    if (raw !== undefined) throw new UsageError(`${option} redis: ${REDIS_URL_ENV} is not set`);
+    return undefined;
+  }
+  try {
+    return checkRedisUrl(url, option);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+async function workerCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
+  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const url = redisUrl(values.redis as string | undefined, '--redis');
+  if (!url) throw new UsageError(`missing --redis <url> (or set ${REDIS_URL_ENV})`);
+  return runWorker({
+    url,
+    concurrency: intOption(values, 'concurrency', 1) ?? 1,
+    lockSeconds: intOption(values, 'lock-seconds', 1) ?? 30,
+    stderr: io.stderr,
+  });
 }
 
 async function initCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
@@ -249,6 +282,7 @@ const HANDLERS: Record<string, (v: Values, p: string[], io: CliIO) => Promise<nu
   report: reportCommand,
   init: initCommand,
   verify: verifyCommand,
+  worker: workerCommand,
 };
 
 /**

@@ -3,6 +3,7 @@ import { savePolicy } from '@bomrl/policies';
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveConfig } from '../config/load';
 import type { Config } from '../config/schema';
+import { runKeyOf } from '../executor/redis-names';
 import type { IterationWork, MetaMethod } from '../methods/method';
 import { type MetricsRecord, RUN_FILES, RunDirectory } from '../run/run-directory';
 import { RunDirectoryError } from '../run/run-errors';
@@ -56,6 +57,11 @@ export interface TrainOptions {
    * exit the process right after `abort()` returns.
    */
   readonly forceSignal?: AbortSignal;
+  /**
+   * redis://[:password@]host:port: run the per-task jobs on `bomrl worker` processes through
+   * this Redis instead of `config.executor` (results are identical).
+   */
+  readonly redis?: string;
 }
 
 /** What {@link train} returns. */
@@ -109,9 +115,12 @@ export async function train(configInput: unknown, options: TrainOptions): Promis
   }
   const backend = await selectBackend(config.backend);
   log(`backend: ${backend.backend} (${backend.packageName})`);
-  const setup = await createRunSetup(config);
+  const setup = await createRunSetup(
+    config,
+    options.redis ? { redis: { url: options.redis, runKey: runKeyOf(options.out) }, log } : {},
+  );
   const workers = setup.executor.workers;
-  if (config.mode === 'sampled') {
+  if (config.mode === 'sampled' && !options.redis) {
     log(
       `executor: ${workers === 0 ? 'main thread' : `${workers} worker thread${workers === 1 ? '' : 's'}`}`,
     );

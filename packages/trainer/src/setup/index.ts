@@ -5,6 +5,7 @@ import type { Config } from '../config/schema';
 import { createExecutor } from '../executor/create-executor';
 import type { TaskExecutor } from '../executor/executor';
 import { ExecutorSampler } from '../executor/executor-sampler';
+import { RedisExecutor } from '../executor/redis-executor';
 import type { MetaMethod } from '../methods/method';
 import { createMethod } from '../methods/registry';
 import { InProcessSampler } from '../sampling/in-process-sampler';
@@ -35,19 +36,42 @@ async function currentBackend(): Promise<ConcreteBackend> {
   return (await selectBackend('auto')).backend;
 }
 
+/** Options of {@link createRunSetup}. */
+export interface RunSetupOptions {
+  /**
+   * Run the sampled methods' jobs on `bomrl worker` processes through Redis instead of
+   * `config.executor` (kept out of the config: the URL may hold a password).
+   */
+  readonly redis?: { readonly url: string; readonly runKey: string };
+  readonly log?: (line: string) => void;
+}
+
 /**
  * Config to task family + split, policy, executor, sampler and meta-method. With worker threads
- * (`config.executor.workers` > 0, sampled mode) sampling runs on them too; in exact mode nothing
- * samples, so no workers start.
+ * (`config.executor.workers` > 0, sampled mode) or Redis workers sampling runs on them too; in
+ * exact mode nothing samples, so no workers start.
  */
-export async function createRunSetup(config: Config): Promise<RunSetup> {
+export async function createRunSetup(
+  config: Config,
+  options: RunSetupOptions = {},
+): Promise<RunSetup> {
   const tasks = await createTaskSetup(config);
   const policy = createPolicy(config, tasks);
   const local = new InProcessSampler(tasks.family, policy);
-  const executor =
-    config.mode === 'exact'
-      ? createExecutor({ ...config, executor: { workers: 0 } }, 'cpu', { policy, sampler: local })
-      : createExecutor(config, await currentBackend(), { policy, sampler: local });
+  const context = { policy, sampler: local };
+  let executor: TaskExecutor;
+  if (config.mode === 'exact') {
+    if (options.redis) options.log?.('redis: exact mode samples nothing; the run stays in process');
+    executor = createExecutor({ ...config, executor: { workers: 0 } }, 'cpu', context);
+  } else if (options.redis) {
+    executor = await RedisExecutor.connect({
+      ...options.redis,
+      spec: { config, backend: await currentBackend() },
+      ...(options.log ? { log: options.log } : {}),
+    });
+  } else {
+    executor = createExecutor(config, await currentBackend(), context);
+  }
   const sampler = executor.workers > 0 ? new ExecutorSampler(executor) : local;
   let method: MetaMethod<unknown>;
   try {
