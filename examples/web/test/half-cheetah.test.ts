@@ -4,21 +4,18 @@
  * The prior's return on the page's evaluation episodes is recomputed here in Node with the page's
  * own code.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { selectBackend } from '@bomrl/core';
 import { loadPolicy } from '@bomrl/policies';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCheetahPrior } from '../src/half-cheetah/prior';
 import priorJson from '../src/half-cheetah/prior.json';
 import { evaluatePolicy } from '../src/half-cheetah/round';
 import { EVALUATION } from '../src/half-cheetah/seeds';
 import { cheetahFamily } from '../src/half-cheetah/session';
-import { CHROMIUM, openBrowser, pageValue, waitFor } from './browser';
-import { serveStatic } from './static-server';
+import { openSite, pageValue, type SiteSession, waitFor } from './browser';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const exampleDir = path.resolve(here, '..');
@@ -40,36 +37,25 @@ const MARGIN = 2;
 const PRIOR_TOLERANCE = 0.1;
 
 describe('the HalfCheetahVel page in headless Chromium', () => {
-  let browser: Browser;
+  let site: SiteSession;
   let page: Page;
-  let server: Awaited<ReturnType<typeof serveStatic>>;
-  let consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(exampleDir, 'dist', 'half-cheetah.html'))) {
-      throw new Error(
-        'examples/web/dist is missing: run `vite build` first (the test script does)',
-      );
-    }
-    if (!fs.existsSync(CHROMIUM)) {
-      throw new Error(
-        `no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`,
-      );
-    }
-    await selectBackend('cpu');
-    fs.rmSync(outDir, { recursive: true, force: true });
-    fs.mkdirSync(outDir, { recursive: true });
-    server = await serveStatic(exampleDir);
-    ({ browser, page, errors: consoleErrors } = await openBrowser({ width: 1240, height: 900 }));
+    site = await openSite({
+      exampleDir,
+      entry: 'half-cheetah.html',
+      outDir,
+      viewport: { width: 1240, height: 900 },
+    });
+    page = site.page;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await site?.close();
   });
 
   it('loads MuJoCo and tfjs in its worker from a sub-path of a static server', async () => {
-    await page.goto(`${server.url}dist/half-cheetah.html`);
+    await page.goto(`${site.siteUrl}half-cheetah.html`);
     await waitFor(page, 'body[data-state="ready"]', 180_000);
     expect(await page.textContent('#backend')).toMatch(/tfjs backend: cpu/);
     await page.screenshot({ path: path.join(outDir, '1-ready.png'), fullPage: true });
@@ -118,6 +104,6 @@ describe('the HalfCheetahVel page in headless Chromium', () => {
   }, 900_000);
 
   it('logged no console errors', () => {
-    expect(consoleErrors).toEqual([]);
+    expect(site.errors).toEqual([]);
   });
 });

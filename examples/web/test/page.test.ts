@@ -3,7 +3,6 @@
  * (so the relative base is exercised), and driven with playwright-core in the system Chromium,
  * headless. The page's numbers are checked against the same packages run here in Node.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -14,7 +13,6 @@ import {
   reverseKL,
   softmaxTable,
 } from '@bomrl/adaptation';
-import { selectBackend } from '@bomrl/core';
 import { FrozenLake, validateMap } from '@bomrl/envs';
 import {
   adaptationTerms,
@@ -23,11 +21,10 @@ import {
   valueIteration,
 } from '@bomrl/envs/tabular';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import priorsJson from '../src/frozen-lake/priors.json';
-import { CHROMIUM, openBrowser, pageValue, waitFor } from './browser';
-import { serveStatic } from './static-server';
+import { openSite, pageValue, type SiteSession, waitFor } from './browser';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const exampleDir = path.resolve(here, '..');
@@ -137,37 +134,26 @@ async function expectPageMatchesNode(page: Page, bomrlId: 'bomrl-alg1' | 'bomrl-
 }
 
 describe('the web example in headless Chromium', () => {
-  let browser: Browser;
+  let site: SiteSession;
   let page: Page;
-  let server: Awaited<ReturnType<typeof serveStatic>>;
-  let consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(exampleDir, 'dist', 'index.html'))) {
-      throw new Error(
-        'examples/web/dist is missing: run `vite build` first (the test script does)',
-      );
-    }
-    if (!fs.existsSync(CHROMIUM)) {
-      throw new Error(
-        `no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`,
-      );
-    }
-    await selectBackend('cpu');
-    fs.rmSync(outDir, { recursive: true, force: true });
-    fs.mkdirSync(outDir, { recursive: true });
     // Serve the example folder and open dist/ below it: relative asset URLs must work there.
-    server = await serveStatic(exampleDir);
-    ({ browser, page, errors: consoleErrors } = await openBrowser({ width: 1240, height: 1000 }));
+    site = await openSite({
+      exampleDir,
+      entry: 'index.html',
+      outDir,
+      viewport: { width: 1240, height: 1000 },
+    });
+    page = site.page;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await site?.close();
   });
 
   it('loads from a sub-path of a static server and shows the priors on the default map', async () => {
-    await page.goto(`${server.url}dist/`);
+    await page.goto(site.siteUrl);
     await waitFor(page, 'body[data-state="ready"][data-result="priors"]');
     expect(await pageMap(page)).toEqual(priors.defaultMap);
     await page.screenshot({ path: path.join(outDir, '1-priors.png'), fullPage: true });
@@ -232,6 +218,6 @@ describe('the web example in headless Chromium', () => {
   });
 
   it('logged no console errors', () => {
-    expect(consoleErrors).toEqual([]);
+    expect(site.errors).toEqual([]);
   });
 });
