@@ -121,6 +121,18 @@ describe('executors: the same run in this thread and on 2 worker threads', () =>
     expect(search.length % 3).toBe(0);
   });
 
+  it('a job that fails on a worker fails the run with its message, after the other jobs settle', async () => {
+    // infinite actions: every task's job throws in its worker; the numeric guard names the field
+    const config: ConfigInput = {
+      ...navigation(mamlTrpo),
+      policy: { kind: 'gaussian-mlp', hidden: [8], logStdInit: 1000 },
+      executor: { workers: 2 },
+    };
+    await expect(train(config, { out: path.join(tmp, 'failing') })).rejects.toThrow(
+      /policy\.logStdInit/,
+    );
+  });
+
   it('names the field when executor.workers is invalid', () => {
     expect(() => resolveConfig({ ...navigation(bomrl), executor: { workers: -1 } })).toThrow(
       /executor\.workers/,

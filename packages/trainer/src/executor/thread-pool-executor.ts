@@ -44,6 +44,9 @@ export class ThreadPoolExecutor implements TaskExecutor {
       idleTimeout: Number.POSITIVE_INFINITY,
       workerData: spec,
     });
+    // A job's own failure rejects its promise in run(); without a listener, piscina's 'error'
+    // event (e.g. a late answer after destroy) would crash the process instead.
+    this.pool.on('error', () => {});
   }
 
   async run<K extends JobKind>(
@@ -53,7 +56,9 @@ export class ThreadPoolExecutor implements TaskExecutor {
     onJobDone?: () => void,
   ): Promise<JobOutput<K>[]> {
     if (this.closed) throw new Error('executor: run() after close()');
-    return Promise.all(
+    // Wait for every job to settle before failing: the caller frees the pool when a job fails,
+    // and a job still running then would answer a destroyed pool.
+    const settled = await Promise.allSettled(
       inputs.map(async (input) => {
         const job: WorkerJob = { kind, shared, input };
         const out = (await this.pool.run(job)) as JobOutput<K>;
@@ -61,6 +66,9 @@ export class ThreadPoolExecutor implements TaskExecutor {
         return out;
       }),
     );
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.map((s) => (s as PromiseFulfilledResult<JobOutput<K>>).value);
   }
 
   async close(): Promise<void> {
