@@ -75,7 +75,18 @@ const solverSchema = z
     lr: z.number().positive().default(0.05),
     maxSteps: z.int().positive().max(1_000_000).default(500),
     tol: z.number().positive().default(1e-6),
+    /** 'newton-cg' only: Hessian-vector products per step (its default 20). */
+    cgIterations: z.int().positive().max(10_000).optional(),
+    /** 'newton-cg' only: the initial trust radius in parameter units (its default 0.1). */
+    radius: z.number().positive().optional(),
   })
+  .refine(
+    (s) => s.kind === 'newton-cg' || (s.cgIterations === undefined && s.radius === undefined),
+    {
+      message:
+        "cgIterations and radius apply to kind 'newton-cg' only; remove them or set kind: newton-cg",
+    },
+  )
   .default({ kind: 'adam', lr: 0.05, maxSteps: 500, tol: 1e-6 });
 
 /**

@@ -36,4 +36,25 @@ describe('method.solver.kind: newton-cg in sampled BO-MRL (3x3 Frozen Lake)', ()
     expect(r.gradient.every(Number.isFinite)).toBe(true);
     sampler.close();
   }, 120_000);
+
+  it('passes cgIterations and radius through, and refuses them for other solvers', () => {
+    const solver = { kind: 'newton-cg', maxSteps: 5, cgIterations: 7, radius: 0.5 } as const;
+    const withOptions = resolveConfig({
+      ...config,
+      method: { ...config.method, solver },
+    });
+    expect(sampledSettings(withOptions).solver).toEqual({
+      kind: 'newton-cg',
+      maxSteps: 5,
+      tol: 1e-6,
+      cgIterations: 7,
+      radius: 0.5,
+    });
+    expect(() =>
+      resolveConfig({
+        ...config,
+        method: { ...config.method, solver: { kind: 'adam', cgIterations: 7 } },
+      }),
+    ).toThrow(/method\.solver.*newton-cg/s);
+  });
 });

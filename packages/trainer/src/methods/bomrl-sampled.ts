@@ -40,6 +40,15 @@ function solverOf(method: BomrlConfig): SolverSpec {
     );
   }
   if (s.kind === 'lbfgs') return { kind: 'lbfgs', maxSteps: s.maxSteps, tol: s.tol };
+  if (s.kind === 'newton-cg') {
+    return {
+      kind: 'newton-cg',
+      maxSteps: s.maxSteps,
+      tol: s.tol,
+      ...(s.cgIterations === undefined ? {} : { cgIterations: s.cgIterations }),
+      ...(s.radius === undefined ? {} : { radius: s.radius }),
+    };
+  }
   return { kind: s.kind, lr: s.lr, maxSteps: s.maxSteps, tol: s.tol };
 }
 
