@@ -9,15 +9,14 @@ import {
   solveLowerLevel,
 } from '@bomrl/meta-gradient';
 import type { Policy } from '@bomrl/policies';
-import * as tf from '@tensorflow/tfjs-core';
 import type { Config } from '../config/schema';
 import type { TaskExecutor } from '../executor/executor';
 import { InProcessExecutor } from '../executor/in-process-executor';
 import type { Sampler } from '../sampling/sampler';
+import { adaptInRounds } from './adapt-rounds';
 import { bomrlTrustRegion } from './bomrl-trust-region';
 import { episodeReturns } from './maml-batch';
 import type { MetaMethod, MetaStepInput, MetaStepResult } from './method';
-import { subSeed } from './sub-seed';
 
 type BomrlConfig = Extract<Config['method'], { kind: 'bomrl' }>;
 
@@ -200,26 +199,17 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
       seed: number,
     ): Promise<Float64Array[]> {
       const testSettings = sampledSettings(config, method.testLambda ?? method.lambda);
-      const out = [Float64Array.from(phi)];
-      for (let k = 0; k < rounds; k++) {
-        const current = tf.tensor1d(Float32Array.from(out[k]!));
+      return adaptInRounds(sampler, task, N, phi, rounds, seed, (current, episodes) => {
+        const prepared = prepareTask(policy, current, episodes, testSettings, ['ignore-data']);
         try {
-          const [episodes] = await sampler.sample([
-            { task, params: current, episodes: N, seed: subSeed(seed, k, 0x5eed) },
-          ]);
-          const prepared = prepareTask(policy, current, episodes!, testSettings, ['ignore-data']);
-          try {
-            const { theta } = solveLowerLevel(policy, current, prepared, testSettings);
-            out.push(Float64Array.from(theta.dataSync()));
-            theta.dispose();
-          } finally {
-            prepared.data.dispose();
-          }
+          const { theta } = solveLowerLevel(policy, current, prepared, testSettings);
+          const values = Float64Array.from(theta.dataSync());
+          theta.dispose();
+          return values;
         } finally {
-          current.dispose();
+          prepared.data.dispose();
         }
-      }
-      return out;
+      });
     },
 
     dispose(): void {

@@ -4,6 +4,7 @@ import type { Policy } from '@bomrl/policies';
 import type { Scalar, Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Sampler } from '../sampling/sampler';
+import { adaptInRounds } from './adapt-rounds';
 import { explorationCoefficients, explorationTerm } from './e-maml-objectives';
 import { type AdvantageSettings, buildBatch, type TensorBatch } from './maml-batch';
 import { sampledTrustRegion, subSeed, type TaskData } from './maml-sampled';
@@ -156,26 +157,16 @@ export function createEmamlSampledMethod(options: EmamlSampledOptions): MetaMeth
       rounds: number,
       seed: number,
     ): Promise<Float64Array[]> {
-      const out = [Float64Array.from(phi)];
-      for (let k = 0; k < rounds; k++) {
-        const params = toTensor(out[k]!);
+      return adaptInRounds(sampler, task, N, phi, rounds, seed, (params, episodes) => {
+        const b = buildBatch(policy, episodes, options.advantages);
         try {
-          const [episodes] = await sampler.sample([
-            { task, params, episodes: N, seed: subSeed(seed, k, 0x5eed) },
-          ]);
-          const b = buildBatch(policy, episodes!, options.advantages);
-          try {
-            out.push(
-              scoped(() => Float64Array.from(policyGradientStep(params, b.data, alpha).dataSync())),
-            );
-          } finally {
-            b.dispose();
-          }
+          return scoped(() =>
+            Float64Array.from(policyGradientStep(params, b.data, alpha).dataSync()),
+          );
         } finally {
-          params.dispose();
+          b.dispose();
         }
-      }
-      return out;
+      });
     },
 
     dispose(): void {

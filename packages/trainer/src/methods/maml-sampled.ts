@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TaskExecutor } from '../executor/executor';
 import { InProcessExecutor } from '../executor/in-process-executor';
 import type { Sampler } from '../sampling/sampler';
+import { adaptInRounds } from './adapt-rounds';
 import { meanKlFisher } from './kl-fisher';
 import { type AdvantageSettings, buildBatch, episodeReturns } from './maml-batch';
 import type { MamlSettings } from './maml-exact';
@@ -17,7 +18,6 @@ import {
   taskData,
 } from './maml-task';
 import type { MetaMethod, MetaStepInput, MetaStepResult, TrustRegionPieces } from './method';
-import { subSeed } from './sub-seed';
 
 export type { TaskData } from './maml-task';
 export { subSeed } from './sub-seed';
@@ -120,26 +120,16 @@ export function createMamlSampledMethod(options: MamlSampledOptions): MetaMethod
       rounds: number,
       seed: number,
     ): Promise<Float64Array[]> {
-      const out = [Float64Array.from(phi)];
-      for (let k = 0; k < rounds; k++) {
-        const params = toTensor(out[k]!);
+      return adaptInRounds(sampler, task, N, phi, rounds, seed, (params, episodes) => {
+        const b = buildBatch(policy, episodes, options.advantages);
         try {
-          const [episodes] = await sampler.sample([
-            { task, params, episodes: N, seed: subSeed(seed, k, 0x5eed) },
-          ]);
-          const b = buildBatch(policy, episodes!, options.advantages);
-          try {
-            out.push(
-              scoped(() => Float64Array.from(policyGradientStep(params, b.data, alpha).dataSync())),
-            );
-          } finally {
-            b.dispose();
-          }
+          return scoped(() =>
+            Float64Array.from(policyGradientStep(params, b.data, alpha).dataSync()),
+          );
         } finally {
-          params.dispose();
+          b.dispose();
         }
-      }
-      return out;
+      });
     },
 
     dispose(): void {

@@ -3,6 +3,7 @@ import type { Policy } from '@bomrl/policies';
 import type { Tensor, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Sampler } from '../sampling/sampler';
+import { adaptInRounds } from './adapt-rounds';
 import { type AdvantageSettings, buildBatch, type ReturnStats } from './maml-batch';
 import type { MetaMethod, MetaStepInput, MetaStepResult, SameBatchSteps } from './method';
 import {
@@ -197,24 +198,14 @@ export function createPrompSampledMethod(options: PrompSampledOptions): MetaMeth
       rounds: number,
       seed: number,
     ): Promise<Float64Array[]> {
-      const out = [Float64Array.from(phi)];
-      for (let k = 0; k < rounds; k++) {
-        const params = toTensor(out[k]!);
+      return adaptInRounds(sampler, task, N, phi, rounds, seed, (params, episodes) => {
+        const b = recordedBatch(policy, params, episodes, options.advantages);
         try {
-          const [episodes] = await sampler.sample([
-            { task, params, episodes: N, seed: subSeed(seed, k, 0x5eed) },
-          ]);
-          const b = recordedBatch(policy, params, episodes!, options.advantages);
-          try {
-            out.push(scoped(() => Float64Array.from(lvcStep(policy, params, b, alpha).dataSync())));
-          } finally {
-            b.dispose();
-          }
+          return scoped(() => Float64Array.from(lvcStep(policy, params, b, alpha).dataSync()));
         } finally {
-          params.dispose();
+          b.dispose();
         }
-      }
-      return out;
+      });
     },
 
     dispose(): void {
