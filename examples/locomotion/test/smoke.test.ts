@@ -36,6 +36,9 @@ test('every config holds the paper settings and validates', () => {
       assert.equal(c.meta.maxKl, c.env.family === 'half-cheetah-dir' ? 0.03 : 0.01);
     }
     if (c.method.kind === 'e-maml') assert.equal(c.method.alpha, 0.1);
+    // the MAML family's reference implementations normalize every batch's advantages
+    if (c.method.kind === 'maml' || c.method.kind === 'e-maml')
+      assert.equal(c.sampler.normalizeAdvantages, true);
     if (c.method.kind === 'bomrl') assert.equal(c.method.lambda, 0.5);
   }
 });
