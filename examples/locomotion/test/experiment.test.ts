@@ -32,7 +32,12 @@ import {
   replaceBetweenMarkers,
   resultsTable,
 } from '../src/experiment/report';
-import { type AttemptStart, COMPLETE_FILE, readAttempts } from '../src/experiment/run-one';
+import {
+  type AttemptStart,
+  COMPLETE_FILE,
+  codeVersion,
+  readAttempts,
+} from '../src/experiment/run-one';
 import {
   EXAMPLE_DIR,
   type Family,
@@ -317,7 +322,12 @@ describe('the suite at smoke scale', { concurrency: true }, () => {
       );
     }
     assert.deepEqual(collectResults(dir), results);
+    // every run names the commit that produced it (this test runs in a git checkout)
+    const head = codeVersion()?.commit;
+    assert.match(String(head), /^[0-9a-f]{40}$/);
+    for (const run of results.runs) assert.equal(run.code?.commit, head);
     const report = fs.readFileSync(path.join(dir, 'report.md'), 'utf8');
+    assert.ok(report.includes(`\`${String(head).slice(0, 12)}\``), 'report.md names the commit');
     assertTableMatches(report, results);
     for (const name of ['training-half-cheetah-vel.svg', 'meta-test-half-cheetah-vel.svg']) {
       assert.match(

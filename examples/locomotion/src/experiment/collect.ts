@@ -27,6 +27,8 @@ export interface RunEntry {
   readonly scale: string;
   readonly scaleSettings: Scale;
   readonly iterations: number;
+  /** The commit that finished the run (null: unknown). */
+  readonly code: CompletedRun['code'];
   readonly metaTest: {
     readonly tasks: number;
     readonly episodesPerTask: number;
@@ -124,6 +126,7 @@ function runEntry(dir: string): RunEntry {
     scale: done.scale,
     scaleSettings: done.scaleSettings,
     iterations: done.iterations,
+    code: done.code ?? null,
     metaTest: {
       tasks: metaTest.tasks,
       episodesPerTask: metaTest.episodesPerTask,

@@ -24,7 +24,9 @@ export type ReportedAggregate = Pick<Aggregate, 'family' | 'method' | 'seeds'> &
  */
 export interface ReportedResults {
   readonly scale: ReportedScale | null;
-  readonly runs: readonly Pick<RunEntry, 'family' | 'method' | 'seed' | 'lowerLevel'>[];
+  readonly runs: readonly (Pick<RunEntry, 'family' | 'method' | 'seed' | 'lowerLevel'> & {
+    readonly code?: RunEntry['code'];
+  })[];
   readonly aggregates: readonly ReportedAggregate[];
 }
 
@@ -186,7 +188,22 @@ export function reportMarkdown(results: ReportedResults, plotNames: readonly str
     resultsTable(results),
     ...plotNames.map((name) => `![${name}](plots/${name})\n`),
     stationarityLines(results),
+    codeLines(results),
   ].join('\n');
+}
+
+/** Which commits produced the runs (each number traces to a checkout that can re-run it). */
+export function codeLines(results: ReportedResults): string {
+  const byCommit = new Map<string, number>();
+  for (const r of results.runs) {
+    const key = r.code
+      ? `\`${r.code.commit.slice(0, 12)}\`${r.code.dirty ? ' (with uncommitted changes)' : ''}`
+      : 'unknown (not a git checkout)';
+    byCommit.set(key, (byCommit.get(key) ?? 0) + 1);
+  }
+  if (byCommit.size === 0) return '';
+  const parts = [...byCommit].map(([k, n]) => `${k}: ${n} run${n === 1 ? '' : 's'}`);
+  return `\nCode that finished the runs: ${parts.join('; ')}.\n`;
 }
 
 /** The README section between the markers. */

@@ -4,6 +4,7 @@
  * results/, and write the completion file last. A run whose completion file exists is never
  * touched again.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -15,7 +16,14 @@ import {
   train,
   writeJsonAtomic,
 } from '@bomrl/trainer';
-import { type Family, META_TEST_ROUNDS, type PlannedRun, SCALES, type Scale } from './suite-plan';
+import {
+  type Family,
+  META_TEST_ROUNDS,
+  type PlannedRun,
+  REPO_ROOT,
+  SCALES,
+  type Scale,
+} from './suite-plan';
 
 /** Written last into a run's result directory: its presence means the run is finished. */
 export const COMPLETE_FILE = 'complete.json';
@@ -34,6 +42,28 @@ export interface CompletedRun {
   readonly scale: string;
   readonly scaleSettings: Scale;
   readonly iterations: number;
+  /** The code that finished the run (null outside a git checkout), so each number is traceable. */
+  readonly code: CodeVersion | null;
+}
+
+/** The git commit of the checkout, and whether tracked source files differed from it. */
+export interface CodeVersion {
+  readonly commit: string;
+  /** Uncommitted changes to tracked files outside results/ (the numbers may not be reproducible). */
+  readonly dirty: boolean;
+}
+
+/** The repository's commit and dirtiness, or null when git or the checkout is unavailable. */
+export function codeVersion(root: string = REPO_ROOT): CodeVersion | null {
+  try {
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', stdio: 'pipe' }).trim();
+    const commit = git('rev-parse', 'HEAD');
+    const changed = git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!results');
+    return { commit, dirty: changed !== '' };
+  } catch {
+    return null;
+  }
 }
 
 /** An attempt log line written when a run starts: where it resumed from. */
@@ -133,6 +163,7 @@ export async function runOne(
     // the scale's definition when the run was made: results.json reports this, not today's code
     scaleSettings: s,
     iterations: result.iterations,
+    code: codeVersion(),
   };
   writeJsonAtomic(path.join(run.resultDir, COMPLETE_FILE), completed);
   return { results, seconds };
