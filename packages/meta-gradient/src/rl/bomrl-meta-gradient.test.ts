@@ -135,12 +135,18 @@ function fixture(hidden: number[], batch: Episode[] = episodes) {
     const rows = variant.normalizeAdvantages
       ? raw.map((r, i) => ({ ...r, adv: Math.fround(norm[i]!) }))
       : raw;
-    const f = (r: number) => (variant.ratio === 'smooth-clip' ? 2 / (1 + Math.exp(2 - 2 * r)) : r);
+    // f of the log-ratio: 'log-prob' is 1 + log r, written from log r as the package does
+    const f = (logR: number) =>
+      variant.ratio === 'smooth-clip'
+        ? 2 / (1 + Math.exp(2 - 2 * Math.exp(logR)))
+        : variant.ratio === 'log-prob'
+          ? 1 + logR
+          : Math.exp(logR);
     return (theta: Float64Array, p: Float64Array) => {
       let L = 0;
       let D = 0;
       for (const r of rows) {
-        L += r.w * f(Math.exp(logProb64(net, theta, r.obs, [r.act]) - r.old)) * r.adv;
+        L += r.w * f(logProb64(net, theta, r.obs, [r.act]) - r.old) * r.adv;
         if (distance === 'forward-kl') D += r.w * kl64(net, p, theta, r.obs);
         if (distance === 'reverse-kl') D += r.w * kl64(net, theta, p, r.obs);
       }
@@ -179,6 +185,12 @@ describe('bomrlMetaGradient (sampled, Gaussian MLP, hand-made episodes)', () => 
       'forward-kl',
       15,
       { ratio: 'smooth-clip', normalizeAdvantages: true },
+    ],
+    [
+      'Alg(1) forward KL, log-prob, normalized advantages',
+      'forward-kl',
+      15,
+      { ratio: 'log-prob', normalizeAdvantages: true },
     ],
   ];
   const hidden = stationaryHidden;

@@ -52,7 +52,8 @@ export interface BomrlMetaGradientOptions {
   readonly gaeLambda?: number;
   /**
    * How the importance ratio enters L (default 'plain'): 'smooth-clip' f(r) = 2 sigmoid(2r - 2)
-   * bounds L. Used by the lower level and by both hypergradient modes alike.
+   * bounds L; 'log-prob' f(r) = 1 + log r is the REINFORCE surrogate up to a theta-free term.
+   * Used by the lower level and by both hypergradient modes alike.
    */
   readonly ratio?: RatioTransform;
   /**

@@ -118,11 +118,16 @@ describe('DiCE surrogate (exact expectation by enumeration)', () => {
 
   // smooth-clip: S with f(rho_t) in place of rho_t is still an unbiased DiCE estimator of
   // E[f(rho) (Q - b)] with every phi-dependence (sampling, denominator, state weighting)
-  for (const distance of ['forward-kl', 'reverse-kl'] as const) {
+  // log-prob: S with 1 + log rho_t, the REINFORCE surrogate's DiCE form up to theta-free terms
+  for (const [distance, ratio] of [
+    ['forward-kl', 'smooth-clip'],
+    ['reverse-kl', 'smooth-clip'],
+    ['forward-kl', 'log-prob'],
+  ] as const) {
     const lambda = 0.7;
-    const penalty = { distance, lambda, ratio: 'smooth-clip' as const };
-    it(`${distance}, smooth-clip: E[grad_phi G_full] and E[grad_phi <grad_theta G_full, v>] equal the truth`, () => {
-      const G = trueObjective(distance, lambda, 'smooth-clip');
+    const penalty = { distance, lambda, ratio };
+    it(`${distance}, ${ratio}: E[grad_phi G_full] and E[grad_phi <grad_theta G_full, v>] equal the truth`, () => {
+      const G = trueObjective(distance, lambda, ratio);
       const trueGrad = host(gradPhi(G, theta, phi));
       const trueCross = host(crossHvp(G, theta, phi, v));
       const estGrad = expectation((d) =>
@@ -152,7 +157,7 @@ describe('DiCE surrogate (exact expectation by enumeration)', () => {
     }
   });
 
-  it('with smooth-clip and normalized advantages, S still equals the batch L in value and theta-gradient', () => {
+  it('with every ratio transform and normalized advantages, S equals the batch L in value and theta-gradient', () => {
     // several episodes per batch, so the normalization's shift and scale are not trivial
     const episodesOf = [episodes.slice(0, 5), episodes.slice(20, 27), episodes.slice(40, 44)];
     for (const group of episodesOf) {
@@ -168,7 +173,7 @@ describe('DiCE surrogate (exact expectation by enumeration)', () => {
       expect(Math.abs(mean)).toBeLessThan(1e-6);
       const variance = adv.reduce((a, b) => a + (b - mean) ** 2, 0) / adv.length;
       expect(Math.abs(variance - 1)).toBeLessThan(1e-5);
-      for (const ratio of ['plain', 'smooth-clip'] as const) {
+      for (const ratio of ['plain', 'smooth-clip', 'log-prob'] as const) {
         const penalty = { distance: 'forward-kl' as const, lambda: 0.3, ratio };
         const full = fullObjective(policy, d, penalty);
         const flat = ignoreDataObjective(policy, d, penalty);

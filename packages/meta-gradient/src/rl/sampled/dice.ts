@@ -7,7 +7,7 @@ import {
   type RatioTransform,
   reverseKL,
   sampledData,
-  smoothClip,
+  transformLogRatio,
 } from '@bomrl/adaptation';
 import type { Policy } from '@bomrl/policies';
 import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
@@ -87,10 +87,11 @@ function paddedLogProbs(policy: Policy, params: Tensor1D, data: EpisodeTensors):
  * (the Fisher matrix at theta = phi), not 0: biased. (Equivalently: detach the denominator and
  * use box(C_{t-1}).)
  *
- * With `ratio: 'smooth-clip'` every rho_t above is replaced by f(rho_t) = 2 sigmoid(2 rho_t - 2)
- * (`@bomrl/adaptation`'s `smoothClip`), so S equals in value (and in every theta-derivative) the
- * flat batch's smooth-clip L = sum_i w_i f(rho_i) A_i: theta' solved on the flat objective is
- * stationary for this one. The baseline term stays exact in expectation as a function of phi
+ * With another `ratio` every rho_t above is replaced by f(rho_t) (`@bomrl/adaptation`'s
+ * `transformLogRatio`: 'smooth-clip' 2 sigmoid(2 rho - 2), 'log-prob' 1 + log rho), so S equals
+ * in value (and in every theta-derivative) the flat batch's L = sum_i w_i f(rho_i) A_i: theta'
+ * solved on the flat objective is stationary for this one. ('log-prob': the -log pi_phi part of
+ * f is theta-free, so the mixed derivatives are those of the REINFORCE surrogate's expectation.) The baseline term stays exact in expectation as a function of phi
  * (it is E_{s ~ d^phi} E_{a ~ pi_phi}[f(rho) b(s)] with every phi-dependence kept); with f it is
  * no longer theta-free away from theta = phi, which is simply part of the objective
  * E[f(rho) (Q - b)] whose argmax theta' is.
@@ -104,9 +105,8 @@ export function diceSurrogate(
     tf.tidy(() => {
       const lTheta = paddedLogProbs(policy, theta, data);
       const lPhi = paddedLogProbs(policy, phi, data);
-      const raw = tf.exp(tf.sub(lTheta, lPhi));
       // f before the mask: padding rows have rho = 1 and f(1) = 1, which the mask must zero
-      const rho = tf.mul(ratio === 'smooth-clip' ? smoothClip(raw) : raw, data.mask);
+      const rho = tf.mul(transformLogRatio(tf.sub(lTheta, lPhi), ratio), data.mask);
       const C = tf.matMul(lPhi, data.prefix); // C_k = sum_{j<=k} l_j
       const box = magicBox(C);
       const rhoSum = tf.matMul(rho, data.prefix); // sum_{t<=k} rho_t

@@ -59,8 +59,9 @@ export interface SampledBomrlSettings {
   readonly gaugeWeight?: number;
   /**
    * How the importance ratio enters L, in the lower level and in both hypergradient modes
-   * (`@bomrl/adaptation`'s `RatioTransform`). Default 'plain'. 'smooth-clip' bounds L, so G has
-   * a maximum on rich policies (a Gaussian's plain ratio can outgrow the KL penalty).
+   * (`@bomrl/adaptation`'s `RatioTransform`). Default 'plain'. 'smooth-clip' bounds L and
+   * 'log-prob' (the REINFORCE surrogate up to a theta-free term) lets it grow only like log r,
+   * so G has a maximum on Gaussian policies, whose plain ratio can outgrow the KL penalty.
    */
   readonly ratio?: RatioTransform;
   /**
