@@ -9,16 +9,19 @@
  * Options: --tasks N (default 2), --episodes N (20), --horizon N (200), --json,
  * --lambda X (default: the config's), --ratio plain|smooth-clip (default plain, as the trainer),
  * --normalize (normalized advantages; default off, as the config),
+ * --distance forward-kl|reverse-kl|l2 (default forward-kl, the config's Alg(1)),
  * --only SUBSTRING (run only the solvers whose label contains it),
  * --solver JSON (instead of the list below: one `@bomrl/adaptation` SolverSpec, e.g.
  * '{"kind":"lbfgs","maxSteps":200,"tol":1e-9}'; repeat the option for several),
+ * --blocks (print, on stderr, ||grad G(theta')|| per parameter block: each layer's weights and
+ * biases, then the log-std: where the remaining gradient lies),
  * --rel-tol X (stop every solver once ||grad G(theta)|| <= X ||grad G(phi)||: the cost of
  * reaching X rather than of the whole budget).
  */
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { forwardKL, lowerLevelObjective, maximize } from '@bomrl/adaptation';
+import { forwardKL, l2, lowerLevelObjective, maximize, reverseKL } from '@bomrl/adaptation';
 import { gradient, selectBackend } from '@bomrl/core';
 import { buildBatch, createRunSetup, loadConfigFile } from '@bomrl/trainer';
 import * as tf from '@tensorflow/tfjs-core';
@@ -34,6 +37,11 @@ const episodes = option('episodes', 20);
 const horizon = option('horizon', 200);
 const normalize = args.includes('--normalize');
 const ratio = args.includes('--ratio') ? args[args.indexOf('--ratio') + 1] : 'plain';
+const distanceName = args.includes('--distance')
+  ? args[args.indexOf('--distance') + 1]
+  : 'forward-kl';
+const distance = { 'forward-kl': forwardKL, 'reverse-kl': reverseKL, l2 }[distanceName];
+if (!distance) throw new Error(`--distance: forward-kl, reverse-kl or l2, got ${distanceName}`);
 
 const LISTED = [
   {
@@ -80,7 +88,7 @@ for (let k = 0; k < tasks; k++) {
     gaeLambda: 1,
     normalize,
   });
-  const G = lowerLevelObjective({ distance: forwardKL, lambda, surrogate: { ratio } }, batch.data);
+  const G = lowerLevelObjective({ distance, lambda, surrogate: { ratio } }, batch.data);
   const start = norm(G, tf.clone(phi));
   SOLVERS.forEach((s, i) => {
     const t0 = performance.now();
@@ -95,6 +103,18 @@ for (let k = 0; k < tasks; k++) {
     // Adam and gradient ascent: one evaluation per step plus the final measurement
     rows[i].evaluations.push(r.cost?.evaluations ?? r.steps + 1);
     rows[i].hessianProducts.push(r.cost?.hessianProducts ?? 0);
+    if (args.includes('--blocks')) {
+      const g = tf.tidy(() => gradient((t) => G(t, phi), r.theta).dataSync());
+      let offset = 0;
+      const parts = policy.paramShapes.map((shape) => {
+        const size = shape.reduce((a, b) => a * b, 1);
+        let sq = 0;
+        for (let j = offset; j < offset + size; j++) sq += g[j] ** 2;
+        offset += size;
+        return `[${shape}] ${Math.sqrt(sq).toExponential(2)}`;
+      });
+      console.error(`task ${k} ${s.label}: ||grad G(theta')|| by block: ${parts.join(', ')}`);
+    }
     // progress on stderr (stdout stays the table or the JSON)
     console.error(
       `task ${k} ${s.label}: rel ${(r.gradNorm / start).toExponential(2)}, ${r.steps} steps, ${rows[i].seconds.at(-1).toFixed(1)} s`,
