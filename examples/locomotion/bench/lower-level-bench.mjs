@@ -141,6 +141,7 @@ if (args.includes('--json'))
       tasks,
       episodes,
       horizon,
+      distance: distanceName,
       lambda,
       ratio,
       normalize,
