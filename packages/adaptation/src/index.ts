@@ -63,4 +63,5 @@ export {
   smoothClip,
   surrogate,
   type ThetaPhiFn,
+  transformLogRatio,
 } from './surrogates';

@@ -6,6 +6,7 @@ import { type Distance, defineDistance, forwardKL, l2, reverseKL } from './dista
 import { lowerLevelObjective } from './objective';
 import { adapt, createOperator } from './operator';
 import type { SolverSpec } from './solvers';
+import { policyGradientSurrogate, surrogate } from './surrogates';
 import { randomExactProblem, TestTabularPolicy } from './test-fixtures';
 
 const policy = new TestTabularPolicy(5, 3);
@@ -100,6 +101,38 @@ describe('sampled mode', () => {
       2 * Math.max(...Array.from(b.advantages ?? []).map(Math.abs)),
     );
     tf.dispose([phi, r.params, b.observations, b.actions]);
+  });
+
+  it("the 'log-prob' transform is the REINFORCE surrogate plus a theta-free term, and equals L at phi", () => {
+    const b = batch(3);
+    const data = sampledData(policy, b);
+    const phi = tf.tensor1d(phiValues);
+    const logProb = surrogate(data, { ratio: 'log-prob' });
+    const reinforce = policyGradientSurrogate(data);
+    const value = (f: (t: tf.Tensor1D) => tf.Scalar, at: Float32Array) =>
+      tf.tidy(() => f(tf.tensor1d(at)).dataSync()[0]!);
+    const grad = (f: (t: tf.Tensor1D) => tf.Scalar, at: Float32Array) => {
+      const g = tf.tidy(() => tf.grad((t: tf.Tensor) => f(t as tf.Tensor1D))(tf.tensor1d(at)));
+      const out = Float64Array.from(g.dataSync());
+      g.dispose();
+      return out;
+    };
+    const thetas = [0.3, -0.7].map((c) => phiValues.map((p, i) => p + c * Math.sin(1.1 * i + c)));
+    const gaps = thetas.map((th) => value((t) => logProb(t, phi), th) - value(reinforce, th));
+    // the difference is sum_i w_i (1 - log pi_phi(a_i|s_i)) A_i whatever theta is (float32 sums)
+    expect(Math.abs(gaps[0]! - gaps[1]!)).toBeLessThan(1e-5);
+    for (const th of thetas) {
+      expect(
+        relativeError(
+          grad((t) => logProb(t, phi), th),
+          grad(reinforce, th),
+        ),
+      ).toBeLessThan(1e-5);
+    }
+    // f(1) = 1: at theta = phi (a distinct tensor) it is the plain L
+    const plainAtPhi = value((t) => surrogate(data)(t, phi), phiValues);
+    expect(Math.abs(value((t) => logProb(t, phi), phiValues) - plainAtPhi)).toBeLessThan(1e-6);
+    tf.dispose([phi, b.observations, b.actions]);
   });
 
   it('a user distance plugs in through the typed hook (half l2 at 2 lambda equals l2 at lambda)', () => {

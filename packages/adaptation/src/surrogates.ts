@@ -7,11 +7,15 @@ import { logPolicyTable, tableConstant, visitationColumn } from './exact';
 /**
  * How the importance ratio r = pi_theta / pi_phi enters L:
  * - `'plain'`: r itself, so L is the usual importance-sampled estimate of the advantage gain.
- * - `'smooth-clip'`: f(r) = 2 sigmoid(2r - 2) (the authors' MuJoCo choice): f(1) = 1 and
- *   f'(1) = 1, so L and its gradient at theta = phi are unchanged, but f is bounded in (0, 2),
- *   which keeps many steps on the same data from exploiting huge ratios.
+ * - `'smooth-clip'`: f(r) = 2 sigmoid(2r - 2): f(1) = 1 and f'(1) = 1, so L and its gradient
+ *   at theta = phi are unchanged, but f is bounded in (0, 2), which keeps many steps on the same
+ *   data from exploiting huge ratios.
+ * - `'log-prob'`: f(r) = 1 + log r = 1 + log pi_theta - log pi_phi, i.e. the REINFORCE surrogate
+ *   sum_i w_i log pi_theta(a_i|s_i) A_i plus a theta-free term (the authors' MuJoCo code
+ *   maximizes this one). f(1) = 1, f'(1) = 1 as well; it grows only logarithmically in r, so a
+ *   KL penalty (which grows like log-std^2) bounds G on Gaussian policies.
  */
-export type RatioTransform = 'plain' | 'smooth-clip';
+export type RatioTransform = 'plain' | 'smooth-clip' | 'log-prob';
 
 /** Options of the surrogate L(theta; phi). */
 export interface SurrogateOptions {
@@ -39,7 +43,13 @@ export function smoothClip(r: Tensor): Tensor {
   return tf.div(2, tf.add(1, tf.exp(tf.sub(2, tf.mul(2, r)))));
 }
 
-function applyRatio(r: Tensor, ratio: RatioTransform): Tensor {
+/**
+ * f(r) of the transform from log r (`'log-prob'` never forms r, whose exp would overflow where
+ * 1 + log r is still moderate).
+ */
+export function transformLogRatio(logRatio: Tensor, ratio: RatioTransform): Tensor {
+  if (ratio === 'log-prob') return tf.add(1, logRatio);
+  const r = tf.exp(logRatio);
   return ratio === 'smooth-clip' ? smoothClip(r) : r;
 }
 
@@ -88,7 +98,7 @@ export function surrogate(data: AdaptationData, options: SurrogateOptions = {}):
                     const logPiPhi = logPolicyTable(phi, S, A);
                     return tf.mul(
                       tf.exp(logPiPhi),
-                      applyRatio(tf.exp(tf.sub(logPiTheta, logPiPhi)), ratio),
+                      transformLogRatio(tf.sub(logPiTheta, logPiPhi), ratio),
                     );
                   });
             return tf.sum(
@@ -99,9 +109,9 @@ export function surrogate(data: AdaptationData, options: SurrogateOptions = {}):
           tf.tidy(() => {
             const { batch, policy } = data;
             const logPiTheta = policy.logProb(theta, batch.observations, batch.actions);
-            const rho = tf.exp(tf.sub(logPiTheta, behaviourLogProbs(data, phi)));
+            const logRho = tf.sub(logPiTheta, behaviourLogProbs(data, phi));
             const w = tf.mul(normalizedBatchWeights(data), tf.tensor1d(Float32Array.from(values)));
-            return tf.sum(tf.mul(w, applyRatio(rho, ratio))) as Scalar;
+            return tf.sum(tf.mul(w, transformLogRatio(logRho, ratio))) as Scalar;
           });
   if (options.linearize !== true) return base;
   // L(phi) + <grad_theta L(theta; phi)|_{theta = phi}, theta - phi>: the gradient is taken at the

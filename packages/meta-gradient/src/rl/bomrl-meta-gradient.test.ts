@@ -1,9 +1,10 @@
+import type { RatioTransform } from '@bomrl/adaptation';
 import { Random, relativeError } from '@bomrl/core';
 import { GaussianMLPPolicy } from '@bomrl/policies';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { Episode } from './advantages/episode';
-import { generalizedAdvantages } from './advantages/gae';
+import { generalizedAdvantages, normalizeAdvantages } from './advantages/gae';
 import { LinearFeatureBaseline } from './advantages/linear-feature-baseline';
 import { bomrlMetaGradient } from './bomrl-meta-gradient';
 import { mamlMetaGradient } from './maml-meta-gradient';
@@ -123,14 +124,29 @@ function fixture(hidden: number[], batch: Episode[] = episodes) {
     return rows.map((r) => ({ ...r, w: r.w / Z }));
   }
 
-  /** G_ignore(theta, phi) in float64. */
-  function G64(distance: DistanceName, lambda: number) {
-    const rows = flatBatch();
+  /**
+   * G_ignore(theta, phi) in float64, optionally with the smooth-clip ratio f(r) = 2 sigmoid(2r - 2)
+   * and advantages normalized to mean 0, std 1 over the batch (as the package does, from the
+   * float32 advantages).
+   */
+  function G64(distance: DistanceName, lambda: number, variant: SurrogateVariant = {}) {
+    const raw = flatBatch();
+    const norm = normalizeAdvantages(raw.map((r) => r.adv));
+    const rows = variant.normalizeAdvantages
+      ? raw.map((r, i) => ({ ...r, adv: Math.fround(norm[i]!) }))
+      : raw;
+    // f of the log-ratio: 'log-prob' is 1 + log r, written from log r as the package does
+    const f = (logR: number) =>
+      variant.ratio === 'smooth-clip'
+        ? 2 / (1 + Math.exp(2 - 2 * Math.exp(logR)))
+        : variant.ratio === 'log-prob'
+          ? 1 + logR
+          : Math.exp(logR);
     return (theta: Float64Array, p: Float64Array) => {
       let L = 0;
       let D = 0;
       for (const r of rows) {
-        L += r.w * Math.exp(logProb64(net, theta, r.obs, [r.act]) - r.old) * r.adv;
+        L += r.w * f(logProb64(net, theta, r.obs, [r.act]) - r.old) * r.adv;
         if (distance === 'forward-kl') D += r.w * kl64(net, p, theta, r.obs);
         if (distance === 'reverse-kl') D += r.w * kl64(net, theta, p, r.obs);
       }
@@ -142,18 +158,43 @@ function fixture(hidden: number[], batch: Episode[] = episodes) {
   return { net, policy, phi, phi32, outer, outerGradient, G64 };
 }
 
+/** The lower level's surrogate options (`bomrlMetaGradient`'s ratio and normalizeAdvantages). */
+interface SurrogateVariant {
+  readonly ratio?: RatioTransform;
+  readonly normalizeAdvantages?: boolean;
+}
+
 const { net, policy, phi, phi32, outer, outerGradient } = fixture([3]);
 describe('bomrlMetaGradient (sampled, Gaussian MLP, hand-made episodes)', () => {
   // [name, distance, lambda]: lambda 5 makes G strictly concave at theta' for the KL distances
   // (at lambda 2, -Hess G(theta') has smallest eigenvalue ~1e-4: nearly singular, and the
   // float32 adjoint is then off by ~7e-3)
-  const cases: [string, DistanceName, number][] = [
-    ['Alg(1) forward KL', 'forward-kl', 5],
-    ['Alg(2) reverse KL', 'reverse-kl', 5],
-    ['Alg(3) l2', 'l2', 1],
+  // The smooth-clip rows check that the ratio transform reaches the lower level, measure() and
+  // the cross term alike (a transform missing from any of them moves theta' or the gradient by
+  // far more than 1e-3); the normalized rows that the advantages the lower level sees are the
+  // normalized ones.
+  const cases: [string, DistanceName, number, SurrogateVariant][] = [
+    ['Alg(1) forward KL', 'forward-kl', 5, {}],
+    ['Alg(2) reverse KL', 'reverse-kl', 5, {}],
+    ['Alg(3) l2', 'l2', 1, {}],
+    ['Alg(1) forward KL, smooth-clip', 'forward-kl', 5, { ratio: 'smooth-clip' }],
+    // normalizing scales this batch's advantages up ~3x (rewards of size 0.3): lambda 15 is the
+    // same ratio of penalty to surrogate as 5 above (at 5, G has no strict maximum near phi)
+    [
+      'Alg(1) forward KL, smooth-clip, normalized advantages',
+      'forward-kl',
+      15,
+      { ratio: 'smooth-clip', normalizeAdvantages: true },
+    ],
+    [
+      'Alg(1) forward KL, log-prob, normalized advantages',
+      'forward-kl',
+      15,
+      { ratio: 'log-prob', normalizeAdvantages: true },
+    ],
   ];
   const hidden = stationaryHidden;
-  for (const [name, distance, lambda] of cases) {
+  for (const [name, distance, lambda, variant] of cases) {
     it(`${name} (hidden [${hidden}]), 'ignore-data': equals float64 finite differences of outer(theta'(phi)) (1e-3)`, () => {
       const { policy, phi, phi32, outer, outerGradient, G64 } = fixture(hidden, stationaryEpisodes);
       const result = bomrlMetaGradient({
@@ -164,8 +205,9 @@ describe('bomrlMetaGradient (sampled, Gaussian MLP, hand-made episodes)', () => 
         adaptation: { distance, lambda, solver: { kind: 'newton', maxSteps: 100, tol: 1e-5 } },
         mode: 'ignore-data',
         gamma,
+        ...variant,
       });
-      const G = G64(distance, lambda);
+      const G = G64(distance, lambda, variant);
       // the implicit function theorem is about the local maximizer branch theta'(phi): the
       // float64 solves start from the library's theta' and stay on that branch
       const theta64 = maximize64((t) => G(t, phi32), result.theta);

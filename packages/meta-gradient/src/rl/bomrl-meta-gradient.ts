@@ -1,3 +1,4 @@
+import type { RatioTransform } from '@bomrl/adaptation';
 import type { Policy } from '@bomrl/policies';
 import type { Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -49,6 +50,17 @@ export interface BomrlMetaGradientOptions {
   readonly gamma: number;
   /** GAE lambda of the advantages (default 1; 'full' always uses 1). */
   readonly gaeLambda?: number;
+  /**
+   * How the importance ratio enters L (default 'plain'): 'smooth-clip' f(r) = 2 sigmoid(2r - 2)
+   * bounds L; 'log-prob' f(r) = 1 + log r is the REINFORCE surrogate up to a theta-free term.
+   * Used by the lower level and by both hypergradient modes alike.
+   */
+  readonly ratio?: RatioTransform;
+  /**
+   * Normalize the pre-update batch's advantages to mean 0, std 1 (batch constants) in the lower
+   * level and both hypergradient modes (default false). The outer gradient is not affected.
+   */
+  readonly normalizeAdvantages?: boolean;
   /** How H v = g is solved ('auto': exact per-state blocks for tabular policies, else CG). */
   readonly adjoint?: {
     readonly solver?: 'auto' | 'cg';
@@ -120,6 +132,10 @@ export function bomrlMetaGradient(options: BomrlMetaGradientOptions): MetaGradie
     gamma: options.gamma,
     ...(adaptation.solver ? { solver: adaptation.solver } : {}),
     ...(options.gaeLambda === undefined ? {} : { gaeLambda: options.gaeLambda }),
+    ...(options.ratio === undefined ? {} : { ratio: options.ratio }),
+    ...(options.normalizeAdvantages === undefined
+      ? {}
+      : { normalizeAdvantages: options.normalizeAdvantages }),
     ...(options.adjoint?.solver ? { adjointSolver: options.adjoint.solver } : {}),
     cg: {
       ...(options.adjoint?.maxIter === undefined ? {} : { maxIter: options.adjoint.maxIter }),

@@ -119,6 +119,14 @@ export const methodSchema = z.discriminatedUnion('kind', [
     /** lambda used at meta-test (the paper adapts with a smaller lambda at test time). */
     testLambda: z.number().positive().optional(),
     adjoint: adjointSchema,
+    /**
+     * Sampled mode: how the importance ratio r = pi_theta / pi_phi enters the lower level's L
+     * (and both hypergradients). 'plain': r. 'smooth-clip': 2 sigmoid(2r - 2), bounded in (0, 2).
+     * 'log-prob': 1 + log r, the REINFORCE surrogate sum w log pi_theta A up to a theta-free
+     * term (what the authors' MuJoCo code maximizes). The last two give G a maximum on Gaussian
+     * MLP policies, where the plain ratio can outgrow the KL penalty.
+     */
+    surrogate: z.enum(['plain', 'smooth-clip', 'log-prob']).default('plain'),
   }),
   z.strictObject({
     kind: z.literal('maml'),
@@ -178,6 +186,10 @@ export const samplerSchema = z
   .strictObject({
     episodesPerTask: z.int().positive().max(100_000).default(20),
     gaeLambda: z.number().min(0).max(1).default(1),
+    /**
+     * Shift and scale each batch's advantages to mean 0, std 1: MAML-family inner and outer
+     * batches; sampled BO-MRL's lower level and hypergradient (not its outer gradient).
+     */
     normalizeAdvantages: z.boolean().default(false),
   })
   .default({ episodesPerTask: 20, gaeLambda: 1, normalizeAdvantages: false });

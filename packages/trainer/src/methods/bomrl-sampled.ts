@@ -68,6 +68,9 @@ export function sampledSettings(config: Config, lambda?: number): SampledBomrlSe
     gamma: config.env.gamma,
     solver: solverOf(method),
     gaeLambda: config.sampler.gaeLambda,
+    // only when set, so the job payloads of default runs stay as they were
+    ...(method.surrogate === 'plain' ? {} : { ratio: method.surrogate }),
+    ...(config.sampler.normalizeAdvantages ? { normalizeAdvantages: true } : {}),
     adjointSolver: method.adjoint.solver,
     cg: {
       maxIter: method.adjoint.iterations,

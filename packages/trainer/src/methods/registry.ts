@@ -87,6 +87,12 @@ const FACTORIES: Record<string, MethodFactory> = {
   },
   'bomrl/exact': (ctx) => {
     const m = ctx.config.method as Extract<Config['method'], { kind: 'bomrl' }>;
+    if (m.surrogate !== 'plain') {
+      // the exact hypergradient differentiates the plain-ratio L in closed form
+      throw new ConfigError([
+        `method.surrogate: '${m.surrogate}' exists only in sampled mode; use 'plain' in exact mode`,
+      ]);
+    }
     return createBomrlExactMethod({
       ...exactPieces(ctx),
       spec: {

@@ -33,15 +33,26 @@ export function generalizedAdvantages(
   return out;
 }
 
-/** Shifts and scales to mean 0, standard deviation 1 (population); returns a new array. */
-export function normalizeAdvantages(advantages: ArrayLike<number>, epsilon = 1e-8): Float64Array {
+/**
+ * The shift and scale {@link normalizeAdvantages} applies: A -> (A - shift) / scale with the
+ * mean and the population standard deviation plus `epsilon` (n = 0: shift 0, scale 1).
+ */
+export function advantageNormalization(
+  advantages: ArrayLike<number>,
+  epsilon = 1e-8,
+): { readonly shift: number; readonly scale: number } {
   const n = advantages.length;
-  if (n === 0) return new Float64Array(0);
+  if (n === 0) return { shift: 0, scale: 1 };
   let mean = 0;
   for (let i = 0; i < n; i++) mean += advantages[i]!;
   mean /= n;
   let variance = 0;
   for (let i = 0; i < n; i++) variance += (advantages[i]! - mean) ** 2;
-  const std = Math.sqrt(variance / n);
-  return Float64Array.from(advantages, (a) => (a - mean) / (std + epsilon));
+  return { shift: mean, scale: Math.sqrt(variance / n) + epsilon };
+}
+
+/** Shifts and scales to mean 0, standard deviation 1 (population); returns a new array. */
+export function normalizeAdvantages(advantages: ArrayLike<number>, epsilon = 1e-8): Float64Array {
+  const { shift, scale } = advantageNormalization(advantages, epsilon);
+  return Float64Array.from(advantages, (a) => (a - shift) / scale);
 }

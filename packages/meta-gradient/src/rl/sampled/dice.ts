@@ -3,8 +3,11 @@ import {
   forwardKL,
   l2,
   lowerLevelObjective,
+  type PenaltySpec,
+  type RatioTransform,
   reverseKL,
   sampledData,
+  transformLogRatio,
 } from '@bomrl/adaptation';
 import type { Policy } from '@bomrl/policies';
 import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
@@ -83,13 +86,27 @@ function paddedLogProbs(policy: Policy, params: Tensor1D, data: EpisodeTensors):
  * -b rho_t grad l_t, whose theta-derivative has expectation -b sum_a grad pi_theta grad log pi_phi
  * (the Fisher matrix at theta = phi), not 0: biased. (Equivalently: detach the denominator and
  * use box(C_{t-1}).)
+ *
+ * With another `ratio` every rho_t above is replaced by f(rho_t) (`@bomrl/adaptation`'s
+ * `transformLogRatio`: 'smooth-clip' 2 sigmoid(2 rho - 2), 'log-prob' 1 + log rho), so S equals
+ * in value (and in every theta-derivative) the flat batch's L = sum_i w_i f(rho_i) A_i: theta'
+ * solved on the flat objective is stationary for this one. ('log-prob': the -log pi_phi part of
+ * f is theta-free, so the mixed derivatives are those of the REINFORCE surrogate's expectation.) The baseline term stays exact in expectation as a function of phi
+ * (it is E_{s ~ d^phi} E_{a ~ pi_phi}[f(rho) b(s)] with every phi-dependence kept); with f it is
+ * no longer theta-free away from theta = phi, which is simply part of the objective
+ * E[f(rho) (Q - b)] whose argmax theta' is.
  */
-export function diceSurrogate(policy: Policy, data: EpisodeTensors): ThetaPhiObjective {
+export function diceSurrogate(
+  policy: Policy,
+  data: EpisodeTensors,
+  ratio: RatioTransform = 'plain',
+): ThetaPhiObjective {
   return (theta, phi) =>
     tf.tidy(() => {
       const lTheta = paddedLogProbs(policy, theta, data);
       const lPhi = paddedLogProbs(policy, phi, data);
-      const rho = tf.mul(tf.exp(tf.sub(lTheta, lPhi)), data.mask);
+      // f before the mask: padding rows have rho = 1 and f(1) = 1, which the mask must zero
+      const rho = tf.mul(transformLogRatio(tf.sub(lTheta, lPhi), ratio), data.mask);
       const C = tf.matMul(lPhi, data.prefix); // C_k = sum_{j<=k} l_j
       const box = magicBox(C);
       const rhoSum = tf.matMul(rho, data.prefix); // sum_{t<=k} rho_t
@@ -128,6 +145,8 @@ export function fullDistance(
 export interface PenaltySettings {
   readonly distance: DistanceName;
   readonly lambda: number;
+  /** How the importance ratio enters L (default 'plain'); the same in both modes. */
+  readonly ratio?: RatioTransform;
 }
 
 /** G_full(theta, phi) = S(theta, phi) - lambda D2_full(theta, phi). */
@@ -136,7 +155,7 @@ export function fullObjective(
   data: EpisodeTensors,
   penalty: PenaltySettings,
 ): ThetaPhiObjective {
-  const S = diceSurrogate(policy, data);
+  const S = diceSurrogate(policy, data, penalty.ratio);
   const D = fullDistance(policy, data, penalty.distance);
   return (theta, phi) =>
     tf.tidy(() => tf.sub(S(theta, phi), tf.mul(penalty.lambda, D(theta, phi))) as Scalar);
@@ -151,10 +170,16 @@ export function ignoreDataObjective(
   data: EpisodeTensors,
   penalty: PenaltySettings,
 ): ThetaPhiObjective {
-  return lowerLevelObjective(
-    { distance: DISTANCES[penalty.distance], lambda: penalty.lambda },
-    sampledData(policy, data.batch),
-  );
+  return lowerLevelObjective(penaltySpec(penalty), sampledData(policy, data.batch));
+}
+
+/** `@bomrl/adaptation`'s penalty spec of the settings (the ratio transform included). */
+export function penaltySpec(penalty: PenaltySettings): PenaltySpec {
+  return {
+    distance: DISTANCES[penalty.distance],
+    lambda: penalty.lambda,
+    ...(penalty.ratio === undefined ? {} : { surrogate: { ratio: penalty.ratio } }),
+  };
 }
 
 /** The lower-level objective of a mode. */

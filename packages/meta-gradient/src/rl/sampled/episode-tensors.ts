@@ -3,7 +3,7 @@ import type { Policy } from '@bomrl/policies';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Episode } from '../advantages/episode';
-import { generalizedAdvantages } from '../advantages/gae';
+import { advantageNormalization, generalizedAdvantages } from '../advantages/gae';
 import type { LinearFeatureBaseline } from '../advantages/linear-feature-baseline';
 
 /**
@@ -59,6 +59,12 @@ export interface EpisodeTensorOptions {
   readonly baseline: LinearFeatureBaseline;
   /** Record the states present (tabular policies: the observation is the state index). */
   readonly tabular?: boolean;
+  /**
+   * Normalize the flat batch's advantages to mean 0, standard deviation 1 (shift m and scale s
+   * of the whole batch, constants), and the 'full' surrogate's pieces with them: rewards / s and
+   * baseline (b + m) / s, so that S still equals the flat L in value. Default false.
+   */
+  readonly normalizeAdvantages?: boolean;
 }
 
 /**
@@ -98,13 +104,24 @@ export function episodeTensors(
   const visited = options.tabular ? new Set<number>() : undefined;
   let totalWeight = 0;
   let offset = 0;
+  const values = episodes.map((e) => baseline.predict(e));
+  episodes.forEach((e, i) => {
+    adv.set(generalizedAdvantages(e.rewards, values[i]!, gamma, options.gaeLambda ?? 1), offset);
+    offset += e.rewards.length;
+  });
+  // A -> (A - m) / s on the flat batch is, for S = sum gamma^t (G_t - b_t) rho_t, rewards / s and
+  // the baseline b + m, then / s: both layouts keep the same (normalized) objective
+  const { shift, scale } = options.normalizeAdvantages
+    ? advantageNormalization(adv)
+    : { shift: 0, scale: 1 };
+  if (options.normalizeAdvantages)
+    for (let i = 0; i < steps; i++) adv[i] = (adv[i]! - shift) / scale;
+  offset = 0;
   episodes.forEach((e, i) => {
     const len = e.rewards.length;
-    const values = baseline.predict(e);
-    const a = generalizedAdvantages(e.rewards, values, gamma, options.gaeLambda ?? 1);
+    const b = values[i]!;
     obs.set(e.observations, offset * obsDim);
     act.set(e.actions, offset * actionSize);
-    adv.set(a, offset);
     let g = 1;
     for (let t = 0; t < hMax; t++) {
       const row = i * hMax + t;
@@ -114,8 +131,8 @@ export function episodeTensors(
       if (t < len) {
         mask[row] = 1;
         disc[row] = g;
-        dRew[row] = g * e.rewards[t]!;
-        dBase[row] = g * values[t]!;
+        dRew[row] = (g * e.rewards[t]!) / scale;
+        dBase[row] = (g * (b[t]! + shift)) / scale;
         weights[offset + t] = g;
         totalWeight += g;
         visited?.add(e.observations[t * obsDim]!);

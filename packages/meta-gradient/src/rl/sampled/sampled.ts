@@ -3,6 +3,7 @@ import {
   lowerLevelObjective,
   matchRowMeans,
   maximize,
+  type RatioTransform,
   type SolverSpec,
   sampledData,
   surrogate,
@@ -20,6 +21,7 @@ import {
   type DistanceName,
   type HypergradientMode,
   lowerObjective,
+  penaltySpec,
   type ThetaPhiObjective,
 } from './dice';
 import { type EpisodeTensors, episodeTensors } from './episode-tensors';
@@ -55,6 +57,19 @@ export interface SampledBomrlSettings {
   readonly gaeLambda?: number;
   /** Weight of the tabular gauge terms (see `gauge.ts`). Default 1. */
   readonly gaugeWeight?: number;
+  /**
+   * How the importance ratio enters L, in the lower level and in both hypergradient modes
+   * (`@bomrl/adaptation`'s `RatioTransform`). Default 'plain'. 'smooth-clip' bounds L and
+   * 'log-prob' (the REINFORCE surrogate up to a theta-free term) lets it grow only like log r,
+   * so G has a maximum on Gaussian policies, whose plain ratio can outgrow the KL penalty.
+   */
+  readonly ratio?: RatioTransform;
+  /**
+   * Shift and scale the batch's advantages to mean 0, standard deviation 1 (batch statistics,
+   * held constant) in the lower level and both hypergradient modes. Default false. The scale of
+   * A is what lambda is measured against.
+   */
+  readonly normalizeAdvantages?: boolean;
 }
 
 /** The pre-update data of one task, ready for the lower level. */
@@ -124,6 +139,7 @@ export function prepareTask(
     gaeLambda: modes.includes('full') ? 1 : (settings.gaeLambda ?? 1),
     baseline,
     tabular: tabular !== undefined,
+    normalizeAdvantages: settings.normalizeAdvantages === true,
   });
   return {
     data,
@@ -146,7 +162,7 @@ export function solveLowerLevel(
 ): { theta: Tensor1D; report: LowerLevelReport } {
   const tabular = tabularShape(policy);
   const data = sampledData(policy, task.data.batch);
-  const problem = { distance: DISTANCES[settings.distance], lambda: settings.lambda };
+  const problem = penaltySpec(settings);
   const solver: SolverSpec =
     settings.solver ??
     (tabular ? { kind: 'newton' } : { kind: 'adam', lr: 0.05, maxSteps: 500, tol: 1e-6 });
@@ -190,17 +206,17 @@ function measure(
 ): Omit<LowerLevelReport, 'solverSteps' | 'converged'> {
   return tf.tidy(() => {
     const data = sampledData(policy, task.data.batch);
-    const G = lowerLevelObjective(
-      { distance: DISTANCES[settings.distance], lambda: settings.lambda },
-      data,
-    );
+    const G = lowerLevelObjective(penaltySpec(settings), data);
     const gradG = tf.grad((t: Tensor) => G(t as Tensor1D, phi));
     const gradNorm = tf.norm(gradG(theta)).dataSync()[0]!;
     // theta = phi as a DIFFERENT tensor: tfjs would differentiate every use of phi itself
     const start = tf.tensor1d(phi.dataSync());
     const initialGradNorm = tf.norm(gradG(start)).dataSync()[0]!;
     const distance = DISTANCES[settings.distance].value(theta, phi, data).dataSync()[0]!;
-    const surrogateValue = surrogate(data)(theta, phi).dataSync()[0]!;
+    const surrogateValue = surrogate(data, { ratio: settings.ratio ?? 'plain' })(
+      theta,
+      phi,
+    ).dataSync()[0]!;
     return {
       gradNorm,
       initialGradNorm,
