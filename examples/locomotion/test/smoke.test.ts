@@ -47,8 +47,10 @@ test('every config holds the paper settings and validates', () => {
         ['l2', 5, 'smooth-clip', true],
       );
     } else if (c.method.kind === 'bomrl') {
+      // the authors' HalfCheetah BO-MRL lower level: lambda 0.5, smooth-clip ratio, raw advantages
       assert.equal(c.method.lambda, 0.5);
-      assert.equal(c.method.surrogate, 'plain');
+      assert.equal(c.method.surrogate, 'smooth-clip');
+      assert.equal(c.sampler.normalizeAdvantages, false);
     }
   }
 });
