@@ -174,6 +174,7 @@ const METHOD_LABELS: Record<string, string> = {
   promp: 'ProMP',
   'e-maml': 'E-MAML',
   'bomrl-ignore-data': "BO-MRL Alg(1) 'ignore-data'",
+  'bomrl-stationary': 'BO-MRL Alg(3) stationary',
 };
 const methodLabel = (m: string) => METHOD_LABELS[m];
 
