@@ -49,7 +49,7 @@ export interface CompletedRun {
 /** The git commit of the checkout, and whether tracked source files differed from it. */
 export interface CodeVersion {
   readonly commit: string;
-  /** Uncommitted changes to tracked files outside results/ (the numbers may not be reproducible). */
+  /** Uncommitted changes to tracked code or configs (results and docs excluded). */
   readonly dirty: boolean;
 }
 
@@ -59,7 +59,17 @@ export function codeVersion(root: string = REPO_ROOT): CodeVersion | null {
     const git = (...args: string[]) =>
       execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', stdio: 'pipe' }).trim();
     const commit = git('rev-parse', 'HEAD');
-    const changed = git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!results');
+    // the files measurements write themselves (results, the cost table, READMEs) do not count
+    const changed = git(
+      'status',
+      '--porcelain',
+      '--untracked-files=no',
+      '--',
+      '.',
+      ':!results',
+      ':!**/config-costs.json',
+      ':!**/*.md',
+    );
     return { commit, dirty: changed !== '' };
   } catch {
     return null;
