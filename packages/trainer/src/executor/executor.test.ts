@@ -65,6 +65,17 @@ describe('executors: the same run in this thread and on 2 worker threads', () =>
     expect(pooled.checkpoint).toBe(local.checkpoint);
   });
 
+  it('MAML-TRPO: 1 and 3 workers (other groupings of the Fisher and line-search jobs) match too', async () => {
+    // 4 tasks: 3 workers take groups of 2, 1 and 1 tasks; 1 worker takes all 4 in one message
+    const config: ConfigInput = {
+      ...navigation(mamlTrpo),
+      meta: { optimizer: 'trpo', iterations: 2, tasksPerBatch: 4, maxKl: 0.05 },
+    };
+    const local = await run('maml-groups', config, 0);
+    expect((await run('maml-groups', config, 1)).metrics).toBe(local.metrics);
+    expect((await run('maml-groups', config, 3)).metrics).toBe(local.metrics);
+  });
+
   it('ProMP and E-MAML sample on the workers with the same episodes', async () => {
     for (const method of [
       { kind: 'promp' },

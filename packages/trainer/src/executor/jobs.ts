@@ -93,6 +93,12 @@ const HANDLERS: { readonly [K in keyof JobTypes]: Handler<K> } = {
  */
 const CACHING: ReadonlySet<keyof JobTypes> = new Set(['maml-candidate', 'kl-fisher']);
 
+/**
+ * Whether jobs of `kind` reuse what earlier jobs of their call sequence cached on the same
+ * worker, so an executor should send a task to the same worker every time when it can.
+ */
+export const cachesBetweenJobs = (kind: keyof JobTypes): boolean => CACHING.has(kind);
+
 /** The job kinds, for validating what arrives from another thread or machine. */
 export const JOB_KINDS = Object.keys(HANDLERS) as readonly (keyof JobTypes)[];
 
