@@ -97,8 +97,8 @@ describe('executors: the same run in this thread and on 2 worker threads', () =>
 
   it.each([
     ['BO-MRL', { ...bomrl, solver: { kind: 'adam', lr: 0.001, maxSteps: 3 } }, 50],
-    // the in-process executor's cache keeps one trust-region step's tensors until the next
-    // iteration's first job: the count at iteration ends must still be flat
+    // the trust-region step's Fisher operators and task tensors live in the in-process
+    // executor's job cache: freed when the step's pieces are disposed
     ['MAML-TRPO', mamlTrpo, 20],
   ] as const)(
     'keeps the tensor count flat over meta-iterations (%s, trust region, in-process)',

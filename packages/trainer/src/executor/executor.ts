@@ -39,6 +39,11 @@ export interface TaskExecutor {
     inputs: readonly JobInput<K>[],
     onJobDone?: () => void,
   ): Promise<JobOutput<K>[]>;
+  /**
+   * Frees what jobs cached in THIS thread (the in-process executor's job cache), e.g. when a
+   * trust-region step ends; workers free theirs when the next call's first job arrives.
+   */
+  releaseCache?(): void;
   /** Stops the workers (idempotent). */
   close(): Promise<void>;
 }

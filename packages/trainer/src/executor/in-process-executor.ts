@@ -25,6 +25,10 @@ export class InProcessExecutor implements TaskExecutor {
     return out;
   }
 
+  releaseCache(): void {
+    this.context.cache.clear();
+  }
+
   async close(): Promise<void> {
     // the run owns the policy and the sampler; the cache is this executor's
     this.context.cache.clear();

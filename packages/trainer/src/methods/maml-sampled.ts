@@ -130,10 +130,12 @@ export function createMamlSampledMethod(options: MamlSampledOptions): MetaMethod
 }
 
 /**
- * MAML-TRPO's pieces: Fisher-vector products of the mean KL(pi_phi || pi_x) over the pre-update
- * observations at x = phi ({@link meanKlFisher}), and for a candidate the same KL plus the surrogate improvement, where
- * the surrogate re-runs the inner step(s) from the candidate on the same pre-update data and
- * evaluates the post-update importance-ratio objective on the same post-update data.
+ * Trust-region pieces computed in this thread from tasks' data (E-MAML-TRPO, which samples but
+ * runs no per-task jobs; MAML-TRPO's run on the executor, see `maml-trust-region.ts`):
+ * Fisher-vector products of the mean KL(pi_phi || pi_x) over the pre-update observations at
+ * x = phi ({@link meanKlFisher}), and for a candidate the same KL plus the surrogate improvement,
+ * where the surrogate re-runs the inner step(s) from the candidate on the same pre-update data
+ * and evaluates the post-update objective on the same post-update data.
  */
 export function sampledTrustRegion<D extends TaskData>(
   phiValues: Float64Array,

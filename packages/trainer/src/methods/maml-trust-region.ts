@@ -143,9 +143,8 @@ export function mamlTrustRegion(
         },
       };
     },
-    dispose: () => {
-      // nothing on the coordinator: the jobs' tensors live in the executors' caches, freed by
-      // the next call's first job (or the executor's close)
-    },
+    // the jobs' tensors live in the executor's cache: in this thread freed now, on workers by
+    // the next call's first job
+    dispose: () => executor.releaseCache?.(),
   };
 }
