@@ -6,6 +6,9 @@
  * every shared value, job input and job output exactly as the Redis executor does (v8, inputs as
  * base64 in the job data). It runs 2 of the 10 tasks (`--tasks N` to change) and 2 lower-level
  * solver steps: per-task sizes do not depend on either, and the totals are scaled to 10 tasks.
+ * The TRPO meta-step runs too: MAML-TRPO's Fisher-vector products ('kl-fisher', one call per
+ * product) and line-search evaluations ('maml-candidate') are jobs; calls of one kind are
+ * listed once with their count and per-call sizes.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +17,7 @@ import { loadConfigFile } from '../src/config/load';
 import type { JobOutput, JobShared, TaskExecutor } from '../src/executor/executor';
 import { encode } from '../src/executor/redis-payload';
 import { iterationSeed, pickTasks } from '../src/loop/seeds';
+import { trustRegionStep } from '../src/optim/trust-region-step';
 import { createRunSetup } from '../src/setup/index';
 
 const configs = fileURLToPath(new URL('../../../examples/locomotion/configs/', import.meta.url));
@@ -77,12 +81,20 @@ async function measure(
       config.meta.tasksPerBatch,
       iterationSeed(config.seed, 0, 'tasks'),
     );
-    await setup.method.step({
+    const step = await setup.method.step({
       phi,
       tasks,
       iteration: 0,
       seed: iterationSeed(config.seed, 0, 'method'),
     });
+    const tr = step.trustRegion;
+    if (tr) {
+      try {
+        await trustRegionStep(phi, step.gradient, tr.fisherVector, tr.evaluate, config.meta);
+      } finally {
+        tr.dispose();
+      }
+    }
     const candidateCalls = calls.filter((c) => c.kind === 'bomrl-candidate').length;
     return { phi: phi.length, calls: candidate && !candidateCalls ? [...calls, candidate] : calls };
   } finally {
@@ -104,12 +116,15 @@ for (const [label, file, sets] of [
   console.log('|---|---:|---:|---:|');
   let perWorker = 0;
   let coordinator = 0;
-  for (const c of calls) {
-    const input = sum(c.inputs) / c.inputs.length;
-    const output = sum(c.outputs) / c.outputs.length;
-    console.log(`| ${c.kind} | ${mb(c.shared)} | ${mb(input)} | ${mb(output)} |`);
-    perWorker += c.shared;
-    coordinator += c.shared + TASKS * (input + output);
+  for (const kind of new Set(calls.map((c) => c.kind))) {
+    const of = calls.filter((c) => c.kind === kind);
+    const input = sum(of.flatMap((c) => c.inputs)) / sum(of.map((c) => c.inputs.length));
+    const output = sum(of.flatMap((c) => c.outputs)) / sum(of.map((c) => c.outputs.length));
+    const shared = sum(of.map((c) => c.shared)) / of.length;
+    const label = of.length > 1 ? `${kind} (x${of.length} calls; per call)` : kind;
+    console.log(`| ${label} | ${mb(shared)} | ${mb(input)} | ${mb(output)} |`);
+    perWorker += shared * of.length;
+    coordinator += of.length * (shared + TASKS * (input + output));
   }
   console.log(
     `coordinator <-> Redis: ${mb(coordinator)} per iteration (${TASKS} tasks); each worker additionally downloads ${mb(perWorker)} of shared values per iteration (the worker side of the job traffic is the same ${mb(coordinator - perWorker)}, split among the workers)`,

@@ -41,14 +41,17 @@ const NAV = {
   executor: { workers: 0 },
 };
 
-/** HalfCheetahVel (MuJoCo) with sampled MAML: 'maml-task' jobs, 17-dim observations. */
+/**
+ * HalfCheetahVel (MuJoCo) with sampled MAML-TRPO: 'maml-task' jobs, then the meta-step's
+ * 'kl-fisher' and 'maml-candidate' jobs, 17-dim observations.
+ */
 const CHEETAH = {
   name: 'cheetah-dist',
   env: { family: 'half-cheetah-vel', horizon: 25, tasks: { count: 10, seed: 7 } },
   policy: { kind: 'gaussian-mlp', hidden: [16] },
   method: { kind: 'maml', alpha: 0.1 },
   mode: 'sampled',
-  meta: { optimizer: 'adam', lr: 0.01, iterations: 2, tasksPerBatch: 3 },
+  meta: { optimizer: 'trpo', maxKl: 0.01, iterations: 2, tasksPerBatch: 3 },
   sampler: { episodesPerTask: 3 },
   metaTest: { rounds: 1 },
   backend: 'cpu',
@@ -112,7 +115,7 @@ describe('bomrl train --executor redis:// with 2 worker processes', () => {
     }
   });
 
-  it('HalfCheetahVel (MAML): metrics byte-identical to the in-process run', async () => {
+  it('HalfCheetahVel (MAML-TRPO): metrics byte-identical to the in-process run', async () => {
     const out = path.join(tmp, 'cheetah-2w');
     const r = await train(cheetahConfig, out).done;
     expect(r.code, r.stderr).toBe(0);

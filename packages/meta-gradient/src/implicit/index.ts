@@ -49,6 +49,7 @@ export {
   type CGOptions,
   conjugateGradient,
   conjugateGradientHost,
+  conjugateGradientHostAsync,
   type DirectOptions,
   directSolve,
   type HostSolveResult,

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import {
   bicgstab,
   conjugateGradient,
+  conjugateGradientHost,
+  conjugateGradientHostAsync,
   directSolve,
   neumannSeries,
   solveDenseSystem,
@@ -88,6 +90,23 @@ describe('conjugateGradient', () => {
     expect(relativeError(read(ok.x), [1 / 2, 1 / 0.5, 1 / 3])).toBeLessThan(1e-5);
     op.dispose();
     bT.dispose();
+  });
+
+  it('the asynchronous host CG runs the same iterations (same floats) and solves the system', async () => {
+    const n = 12;
+    const A = randomSpd(6, n, 0.1);
+    const b = randn(7, n);
+    // a float64 product on the host: the solve itself is then accurate to float64 rounding
+    const matvec = (v: Float64Array) =>
+      Float64Array.from(A, (row) => row.reduce((s, a, j) => s + a * v[j]!, 0));
+    const options = { damping: 0.3, maxIter: 40, tol: 1e-12 };
+    const sync = conjugateGradientHost(matvec, b, options);
+    const async = await conjugateGradientHostAsync(async (v) => matvec(v), b, options);
+    expect(Array.from(async.x)).toEqual(Array.from(sync.x));
+    expect(async.iterations).toBe(sync.iterations);
+    const exact = choleskySolve(addScaledIdentity(A, 0.3), b);
+    // a well-conditioned 12x12 system in float64: CG converges to ~1e-12 relative residual
+    expect(relativeError(async.x, exact)).toBeLessThan(1e-9);
   });
 
   it('returns x = 0 for b = 0 without any product', () => {

@@ -106,15 +106,18 @@ function checkFinite(name: string, value: number): void {
     throw new RangeError(`${name} must be finite and >= 0, got ${value}`);
 }
 
-/** Conjugate gradient on host vectors; see {@link conjugateGradient}. */
-export function conjugateGradientHost(
-  matvec: HostMatvec,
+/**
+ * Conjugate gradient's iterations as a coroutine: it yields each vector p it needs A p for
+ * (without damping) and is resumed with the product, so one algorithm serves a synchronous
+ * product ({@link conjugateGradientHost}) and one computed elsewhere, e.g. sharded over worker
+ * threads ({@link conjugateGradientHostAsync}).
+ */
+function* conjugateGradientSteps(
   b: Float64Array,
-  options: CGOptions = {},
-): HostSolveResult {
+  options: CGOptions,
+): Generator<Float64Array, HostSolveResult, Float64Array> {
   const { maxIter = 100, tol = 1e-6, damping = 0 } = options;
   checkFinite('damping', damping);
-  const A = withDamping(matvec, damping);
   const bNorm = norm(b);
   if (bNorm === 0) return zeroResult(b.length);
   const x = new Float64Array(b.length);
@@ -124,7 +127,9 @@ export function conjugateGradientHost(
   let iterations = 0;
   let negativeCurvature = false;
   while (iterations < maxIter && Math.sqrt(rr) > tol * bNorm) {
-    const Ap = A(p);
+    // a copy: the product may be computed asynchronously while p is updated in place
+    const Ap = Float64Array.from(yield Float64Array.from(p));
+    if (damping !== 0) axpy(damping, p, Ap);
     iterations++;
     const pAp = dot(p, Ap);
     if (!(pAp > 0)) {
@@ -151,6 +156,33 @@ export function conjugateGradientHost(
     negativeCurvature,
     breakdown: false,
   };
+}
+
+/** Conjugate gradient on host vectors; see {@link conjugateGradient}. */
+export function conjugateGradientHost(
+  matvec: HostMatvec,
+  b: Float64Array,
+  options: CGOptions = {},
+): HostSolveResult {
+  const steps = conjugateGradientSteps(b, options);
+  let next = steps.next();
+  while (!next.done) next = steps.next(matvec(next.value));
+  return next.value;
+}
+
+/**
+ * {@link conjugateGradientHost} with a product that may be asynchronous; the same iterations,
+ * so the same floats for the same products.
+ */
+export async function conjugateGradientHostAsync(
+  matvec: (v: Float64Array) => Float64Array | Promise<Float64Array>,
+  b: Float64Array,
+  options: CGOptions = {},
+): Promise<HostSolveResult> {
+  const steps = conjugateGradientSteps(b, options);
+  let next = steps.next();
+  while (!next.done) next = steps.next(await matvec(next.value));
+  return next.value;
 }
 
 /**

@@ -18,7 +18,7 @@ export function workerCount(config: Config): number {
 export function createExecutor(
   config: Config,
   backend: ConcreteBackend,
-  local: JobContext,
+  local: Pick<JobContext, 'policy' | 'sampler'>,
 ): TaskExecutor {
   const workers = workerCount(config);
   if (workers === 0) return new InProcessExecutor(local);

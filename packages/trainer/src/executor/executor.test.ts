@@ -65,6 +65,17 @@ describe('executors: the same run in this thread and on 2 worker threads', () =>
     expect(pooled.checkpoint).toBe(local.checkpoint);
   });
 
+  it('MAML-TRPO: 1 and 3 workers (other groupings of the Fisher and line-search jobs) match too', async () => {
+    // 4 tasks: 3 workers take groups of 2, 1 and 1 tasks; 1 worker takes all 4 in one message
+    const config: ConfigInput = {
+      ...navigation(mamlTrpo),
+      meta: { optimizer: 'trpo', iterations: 2, tasksPerBatch: 4, maxKl: 0.05 },
+    };
+    const local = await run('maml-groups', config, 0);
+    expect((await run('maml-groups', config, 1)).metrics).toBe(local.metrics);
+    expect((await run('maml-groups', config, 3)).metrics).toBe(local.metrics);
+  });
+
   it('ProMP and E-MAML sample on the workers with the same episodes', async () => {
     for (const method of [
       { kind: 'promp' },
@@ -84,24 +95,35 @@ describe('executors: the same run in this thread and on 2 worker threads', () =>
     }
   });
 
-  it('keeps the tensor count flat over 50 meta-iterations (BO-MRL, trust region, in-process)', async () => {
-    const counts: number[] = [];
-    const config: ConfigInput = {
-      ...navigation({ ...bomrl, solver: { kind: 'adam', lr: 0.001, maxSteps: 3 } }),
-      env: { family: 'navigation-2d', horizon: 5, tasks: { count: 10, seed: 2 } },
-      meta: { optimizer: 'trpo', iterations: 50, tasksPerBatch: 2, lineSearchSteps: 3 },
-      sampler: { episodesPerTask: 2 },
-      executor: { workers: 0 },
-      checkpointEvery: 1000,
-    };
-    await train(config, {
-      out: path.join(tmp, 'leak'),
-      onProgress: () => counts.push(tf.memory().numTensors),
-    });
-    expect(counts).toHaveLength(50);
-    // everything an iteration creates is freed before the next: the count never grows
-    expect(new Set(counts.slice(1)).size).toBe(1);
-  });
+  it.each([
+    ['BO-MRL', { ...bomrl, solver: { kind: 'adam', lr: 0.001, maxSteps: 3 } }, 50],
+    // the trust-region step's Fisher operators and task tensors live in the in-process
+    // executor's job cache: freed when the step's pieces are disposed
+    ['MAML-TRPO', mamlTrpo, 20],
+  ] as const)(
+    'keeps the tensor count flat over meta-iterations (%s, trust region, in-process)',
+    async (name, method, iterations) => {
+      const counts: number[] = [];
+      const config: ConfigInput = {
+        ...navigation(method),
+        env: { family: 'navigation-2d', horizon: 5, tasks: { count: 10, seed: 2 } },
+        meta: { optimizer: 'trpo', iterations, tasksPerBatch: 2, lineSearchSteps: 3 },
+        sampler: { episodesPerTask: 2 },
+        executor: { workers: 0 },
+        checkpointEvery: 1000,
+      };
+      const before = tf.memory().numTensors;
+      await train(config, {
+        out: path.join(tmp, `leak-${name}`),
+        onProgress: () => counts.push(tf.memory().numTensors),
+      });
+      expect(counts).toHaveLength(iterations);
+      // everything an iteration creates is freed before the next: the count never grows
+      expect(new Set(counts.slice(1)).size).toBe(1);
+      // and the run frees everything (the executor's cache included) when it ends
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
 
   it('reports each task job and line-search re-solve as it ends (progress within an iteration)', async () => {
     const events: string[] = [];

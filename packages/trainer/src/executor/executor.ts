@@ -1,14 +1,17 @@
 import type { Policy } from '@bomrl/policies';
 import type { Sampler } from '../sampling/sampler';
+import type { JobCache } from './job-cache';
 import type { JobTypes } from './jobs';
 
 /**
  * Where a job runs: the policy and a sampler of its own (a worker thread or machine builds both
- * from the run's config; the in-process executor lends the run's own).
+ * from the run's config; the in-process executor lends the run's own), and what the jobs of one
+ * call sequence keep between them ({@link JobCache}).
  */
 export interface JobContext {
   readonly policy: Policy;
   readonly sampler: Sampler<unknown>;
+  readonly cache: JobCache;
 }
 
 /** The kinds of per-task job a method can hand to an executor. */
@@ -36,6 +39,11 @@ export interface TaskExecutor {
     inputs: readonly JobInput<K>[],
     onJobDone?: () => void,
   ): Promise<JobOutput<K>[]>;
+  /**
+   * Frees what jobs cached in THIS thread (the in-process executor's job cache), e.g. when a
+   * trust-region step ends; workers free theirs when the next call's first job arrives.
+   */
+  releaseCache?(): void;
   /** Stops the workers (idempotent). */
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { InProcessSampler } from '../sampling/in-process-sampler';
 import { createTaskSetup } from '../setup/family';
 import { createPolicy } from '../setup/policy';
 import type { JobContext } from './executor';
+import { JobCache } from './job-cache';
 
 /** What a worker (thread or machine) needs to build its own {@link JobContext}. */
 export interface WorkerSpec {
@@ -19,5 +20,14 @@ export async function createJobContext(spec: WorkerSpec): Promise<JobContext & {
   const tasks = await createTaskSetup(spec.config);
   const policy = createPolicy(spec.config, tasks);
   const sampler = new InProcessSampler(tasks.family, policy);
-  return { policy, sampler, close: () => sampler.close() };
+  const cache = new JobCache();
+  return {
+    policy,
+    sampler,
+    cache,
+    close: () => {
+      cache.clear();
+      sampler.close();
+    },
+  };
 }

@@ -9,12 +9,18 @@ import {
   bomrlCandidateImprovement,
   runBomrlTask,
 } from '../methods/bomrl-task';
+import { type KlFisherInput, type KlFisherShared, taskKlFisherVector } from '../methods/kl-fisher';
 import {
   type MamlTaskInput,
   type MamlTaskOutput,
   type MamlTaskShared,
   runMamlTask,
 } from '../methods/maml-task';
+import {
+  type MamlCandidateInput,
+  type MamlCandidateShared,
+  mamlCandidateValues,
+} from '../methods/maml-trust-region';
 import type { JobContext } from './executor';
 
 /** Parameter vectors that sampling requests refer to by index (each travels once per call). */
@@ -40,6 +46,12 @@ export interface JobTypes {
     output: number;
   };
   'maml-task': { shared: MamlTaskShared; input: MamlTaskInput; output: MamlTaskOutput };
+  'maml-candidate': {
+    shared: MamlCandidateShared;
+    input: MamlCandidateInput;
+    output: number[];
+  };
+  'kl-fisher': { shared: KlFisherShared; input: KlFisherInput; output: Float64Array };
 }
 
 type Handler<K extends keyof JobTypes> = (
@@ -71,7 +83,21 @@ const HANDLERS: { readonly [K in keyof JobTypes]: Handler<K> } = {
   'bomrl-task': runBomrlTask,
   'bomrl-candidate': bomrlCandidateImprovement,
   'maml-task': runMamlTask,
+  'maml-candidate': mamlCandidateValues,
+  'kl-fisher': taskKlFisherVector,
 };
+
+/**
+ * Kinds whose jobs keep tensors in the context's cache (job-cache.ts) for the rest of their call
+ * sequence (a trust-region step); a job of any other kind frees the cache first.
+ */
+const CACHING: ReadonlySet<keyof JobTypes> = new Set(['maml-candidate', 'kl-fisher']);
+
+/**
+ * Whether jobs of `kind` reuse what earlier jobs of their call sequence cached on the same
+ * worker, so an executor should send a task to the same worker every time when it can.
+ */
+export const cachesBetweenJobs = (kind: keyof JobTypes): boolean => CACHING.has(kind);
 
 /** The job kinds, for validating what arrives from another thread or machine. */
 export const JOB_KINDS = Object.keys(HANDLERS) as readonly (keyof JobTypes)[];
@@ -85,5 +111,6 @@ export async function runJob<K extends keyof JobTypes>(
 ): Promise<JobTypes[K]['output']> {
   const handler = HANDLERS[kind] as Handler<K> | undefined;
   if (!handler) throw new RangeError(`executor: unknown job kind '${String(kind)}'`);
+  if (!CACHING.has(kind)) ctx.cache.clear();
   return handler(ctx, shared, input);
 }

@@ -38,6 +38,11 @@ describe('Redis payloads', () => {
     expect(() => checkOutput('bomrl-task', { theta: new Float32Array(1) }, 'r')).toThrow(
       /bomrl-task/,
     );
+    expect(checkOutput('maml-candidate', [0.1, -2], 'r')).toEqual([0.1, -2]);
+    expect(() => checkOutput('maml-candidate', [0.1, '2'], 'r')).toThrow(/array of numbers/);
+    const share = new Float64Array(4);
+    expect(checkOutput('kl-fisher', share, 'r')).toBe(share);
+    expect(() => checkOutput('kl-fisher', new Float32Array(4), 'r')).toThrow(/Float64Array/);
     expect(checkSpec({ config: { name: 'x' }, backend: 'cpu' }).backend).toBe('cpu');
     expect(() => checkSpec({ config: {}, backend: 'gpu' })).toThrow(/backend/);
   });

@@ -74,6 +74,14 @@ export function checkOutput(kind: keyof JobTypes, value: unknown, what: string):
     case 'bomrl-candidate':
       if (typeof value !== 'number') fail('a number');
       break;
+    case 'maml-candidate':
+      if (!Array.isArray(value) || !value.every((v) => typeof v === 'number')) {
+        fail('an array of numbers');
+      }
+      break;
+    case 'kl-fisher':
+      if (!(value instanceof Float64Array)) fail('a Float64Array');
+      break;
     case 'bomrl-task':
       if (
         !isObject(value) ||

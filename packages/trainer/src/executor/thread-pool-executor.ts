@@ -3,7 +3,21 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { JobInput, JobKind, JobOutput, JobShared, TaskExecutor } from './executor';
 import type { WorkerSpec } from './job-context';
+import { cachesBetweenJobs } from './jobs';
 import type { WorkerJob } from './worker';
+
+/** `items` in at most `count` contiguous groups whose sizes differ by at most one, in order. */
+function contiguousGroups<T>(items: readonly T[], count: number): T[][] {
+  const groups: T[][] = [];
+  const n = Math.min(count, items.length);
+  let start = 0;
+  for (let g = 0; g < n; g++) {
+    const size = Math.floor(items.length / n) + (g < items.length % n ? 1 : 0);
+    groups.push(items.slice(start, start + size));
+    start += size;
+  }
+  return groups;
+}
 
 /**
  * The built worker entry: next to this module in `dist/`, or in `dist/` when this module runs
@@ -56,19 +70,26 @@ export class ThreadPoolExecutor implements TaskExecutor {
     onJobDone?: () => void,
   ): Promise<JobOutput<K>[]> {
     if (this.closed) throw new Error('executor: run() after close()');
+    // Jobs that reuse a worker's cache go as one contiguous group per worker: piscina hands a
+    // message to the first idle worker, and all are idle when a call starts, so task i reaches
+    // the same worker on every call of the sequence (a miss would only cost a rebuild). Other
+    // jobs go one by one, to whichever worker frees up first.
+    const groups = cachesBetweenJobs(kind)
+      ? contiguousGroups(inputs, this.workers)
+      : inputs.map((input) => [input]);
     // Wait for every job to settle before failing: the caller frees the pool when a job fails,
     // and a job still running then would answer a destroyed pool.
     const settled = await Promise.allSettled(
-      inputs.map(async (input) => {
-        const job: WorkerJob = { kind, shared, input };
-        const out = (await this.pool.run(job)) as JobOutput<K>;
-        onJobDone?.();
+      groups.map(async (group) => {
+        const job: WorkerJob = { kind, shared, inputs: group };
+        const out = (await this.pool.run(job)) as JobOutput<K>[];
+        for (let i = 0; i < group.length; i++) onJobDone?.();
         return out;
       }),
     );
     const failed = settled.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
-    return settled.map((s) => (s as PromiseFulfilledResult<JobOutput<K>>).value);
+    return settled.flatMap((s) => (s as PromiseFulfilledResult<JobOutput<K>[]>).value);
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { scoped } from '@bomrl/core';
 import type { SampledBomrlSettings } from '@bomrl/meta-gradient';
 import type { Policy } from '@bomrl/policies';
@@ -5,13 +6,14 @@ import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TaskExecutor } from '../executor/executor';
 import type { BomrlTaskOutput } from './bomrl-task';
-import { meanKlFisher } from './kl-fisher';
+import { shardedKlFisher } from './kl-fisher';
 import { concatSteps } from './maml-batch';
 import type { IterationWork, TrustRegionPieces } from './method';
 
 /**
  * The TRPO meta-step's pieces in sampled mode. Fisher-vector products: the Hessian at x = phi of
- * the mean over tasks of the mean KL(pi_phi || pi_x) over the pre-update observations. A
+ * the mean over tasks of the mean KL(pi_phi || pi_x) over the pre-update observations, sharded by
+ * task on the executor ({@link shardedKlFisher}). A
  * candidate phi~ is judged by its (cheap) KL first; only within the bound does every task
  * re-adapt from phi~ on its SAME pre-update batch and evaluate the importance-weighted
  * post-update surrogate on its SAME post-update episodes ({@link bomrlCandidateImprovement}, one
@@ -27,8 +29,8 @@ export function bomrlTrustRegion(
 ): TrustRegionPieces {
   // a distinct tensor for pi_old: tfjs would otherwise differentiate through both arguments
   const old = tf.tensor1d(Float32Array.from(phiValues));
-  const observations: Tensor[] = tasks.map((t) => policy.obsTensor(concatSteps(t.pre).obs));
-  const fisher = meanKlFisher(policy, phiValues, observations);
+  const rows = tasks.map((t) => concatSteps(t.pre).obs);
+  const observations: Tensor[] = rows.map((o) => policy.obsTensor(o));
   const meanKl = (candidate: Float64Array): number =>
     scoped(() => {
       const x = tf.tensor1d(Float32Array.from(candidate));
@@ -46,7 +48,7 @@ export function bomrlTrustRegion(
     return per.reduce((a, b) => a + b, 0) / per.length;
   };
   return {
-    fisherVector: fisher.fisherVector,
+    fisherVector: shardedKlFisher(executor, randomUUID(), phiValues, rows),
     evaluate: (candidate) => {
       const kl = meanKl(candidate);
       let improvement: Promise<number> | undefined;
@@ -61,7 +63,8 @@ export function bomrlTrustRegion(
       };
     },
     dispose: () => {
-      fisher.dispose();
+      // the Fisher jobs' operators: in this thread freed now, on workers by the next call
+      executor.releaseCache?.();
       tf.dispose([old, ...observations]);
     },
   };

@@ -10,13 +10,8 @@ import { adaptInRounds } from './adapt-rounds';
 import { meanKlFisher } from './kl-fisher';
 import { type AdvantageSettings, buildBatch, episodeReturns } from './maml-batch';
 import type { MamlSettings } from './maml-exact';
-import {
-  disposeTaskData,
-  type MamlInnerSettings,
-  mamlObjectives,
-  type TaskData,
-  taskData,
-} from './maml-task';
+import type { MamlInnerSettings, TaskData } from './maml-task';
+import { mamlTrustRegion } from './maml-trust-region';
 import type { MetaMethod, MetaStepInput, MetaStepResult, TrustRegionPieces } from './method';
 
 export type { TaskData } from './maml-task';
@@ -62,7 +57,6 @@ export function createMamlSampledMethod(options: MamlSampledOptions): MetaMethod
     episodesPerTask: N,
     advantages: options.advantages,
   };
-  const { metaSurrogate } = mamlObjectives(policy, alpha);
 
   return {
     name: `maml-sampled/${order}-order`,
@@ -95,9 +89,6 @@ export function createMamlSampledMethod(options: MamlSampledOptions): MetaMethod
       const pre = tasks.map((t) => episodeReturns(t.episodes[0]!, gamma));
       const post = tasks.map((t) => episodeReturns(t.episodes[t.episodes.length - 1]!, gamma));
       const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / n;
-      const data = tasks.map((t) =>
-        taskData(policy, input.phi, t.episodes, t.advantages, settings),
-      );
       return {
         gradient,
         objective: mean(post.map((r) => r.discounted)),
@@ -110,7 +101,7 @@ export function createMamlSampledMethod(options: MamlSampledOptions): MetaMethod
           gradientSeconds,
           tasksSeconds,
         },
-        trustRegion: sampledTrustRegion(input.phi, data, policy, metaSurrogate, disposeTaskData),
+        trustRegion: mamlTrustRegion(executor, input.phi, tasks, settings, input.onWork),
       };
     },
 
@@ -139,10 +130,12 @@ export function createMamlSampledMethod(options: MamlSampledOptions): MetaMethod
 }
 
 /**
- * MAML-TRPO's pieces: Fisher-vector products of the mean KL(pi_phi || pi_x) over the pre-update
- * observations at x = phi ({@link meanKlFisher}), and for a candidate the same KL plus the surrogate improvement, where
- * the surrogate re-runs the inner step(s) from the candidate on the same pre-update data and
- * evaluates the post-update importance-ratio objective on the same post-update data.
+ * Trust-region pieces computed in this thread from tasks' data (E-MAML-TRPO, which samples but
+ * runs no per-task jobs; MAML-TRPO's run on the executor, see `maml-trust-region.ts`):
+ * Fisher-vector products of the mean KL(pi_phi || pi_x) over the pre-update observations at
+ * x = phi ({@link meanKlFisher}), and for a candidate the same KL plus the surrogate improvement,
+ * where the surrogate re-runs the inner step(s) from the candidate on the same pre-update data
+ * and evaluates the post-update objective on the same post-update data.
  */
 export function sampledTrustRegion<D extends TaskData>(
   phiValues: Float64Array,

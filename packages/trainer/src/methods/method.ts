@@ -30,14 +30,21 @@ export interface IterationWork {
 
 /** What TRPO's natural-gradient step needs from a method (docs/algorithm.md#upper-level). */
 export interface TrustRegionPieces {
-  /** Fisher-vector product: Hessian of the mean KL(pi_phi || pi_x) at x = phi, times v. */
-  fisherVector(v: Float64Array): Float64Array;
   /**
-   * KL(pi_phi || pi_candidate) and the surrogate meta-objective's improvement at a candidate.
-   * `improvement` may be a lazy getter (and a promise): the line search reads it only when `kl` is within the
-   * bound, so an expensive improvement (BO-MRL re-solves the lower level) is skipped otherwise.
+   * Fisher-vector product: Hessian of the mean KL(pi_phi || pi_x) at x = phi, times v (a
+   * promise when the tasks' shares are computed on the executor's workers).
    */
-  evaluate(candidate: Float64Array): { kl: number; improvement: number | Promise<number> };
+  fisherVector(v: Float64Array): Float64Array | Promise<Float64Array>;
+  /**
+   * KL(pi_phi || pi_candidate) and the surrogate meta-objective's improvement at a candidate
+   * (either may be a promise: per-task work on the executor). `improvement` may be a lazy
+   * getter: the line search reads it only when `kl` is within the bound, so an expensive
+   * improvement (BO-MRL re-solves the lower level) is skipped otherwise.
+   */
+  evaluate(candidate: Float64Array): {
+    kl: number | Promise<number>;
+    improvement: number | Promise<number>;
+  };
   /** Frees whatever the pieces hold (tensors, data). */
   dispose(): void;
 }

@@ -1,4 +1,4 @@
-import { conjugateGradientHost } from '@bomrl/meta-gradient';
+import { conjugateGradientHostAsync } from '@bomrl/meta-gradient';
 
 /** Options of {@link trustRegionStep} (defaults: the standard MAML-TRPO settings). */
 export interface TrustRegionOptions {
@@ -11,8 +11,11 @@ export interface TrustRegionOptions {
 
 /** What a candidate parameter vector achieves, as the line search needs it. */
 export interface Candidate {
-  /** Mean KL(pi_old || pi_candidate) on the reference states. */
-  readonly kl: number;
+  /**
+   * Mean KL(pi_old || pi_candidate) on the reference states; may be a promise (MAML-TRPO
+   * averages the tasks' KLs computed on the executor's workers).
+   */
+  readonly kl: number | Promise<number>;
   /**
    * Surrogate improvement over the current parameters (must be > 0 to accept). May be a lazy
    * getter and may be a promise (BO-MRL re-solves every task's lower level, on the executor's
@@ -43,7 +46,7 @@ export interface TrustRegionResult {
 export async function trustRegionStep(
   params: Float64Array,
   gradient: Float64Array,
-  fisherVector: (v: Float64Array) => Float64Array,
+  fisherVector: (v: Float64Array) => Float64Array | Promise<Float64Array>,
   evaluate: (candidate: Float64Array) => Candidate,
   options: TrustRegionOptions,
 ): Promise<TrustRegionResult> {
@@ -64,13 +67,13 @@ export async function trustRegionStep(
     cgIterations: cg,
   });
   if (!gradient.some((g) => g !== 0)) return unchanged(0);
-  const solve = conjugateGradientHost(fisherVector, gradient, {
+  const solve = await conjugateGradientHostAsync(fisherVector, gradient, {
     maxIter: cgIterations,
     tol: 1e-10,
     damping: cgDamping,
   });
   const x = solve.x;
-  const Fx = fisherVector(x);
+  const Fx = await fisherVector(x);
   let xFx = 0;
   for (let i = 0; i < x.length; i++) xFx += x[i]! * (Fx[i]! + cgDamping * x[i]!);
   if (!(xFx > 0)) return unchanged(solve.iterations);
@@ -80,14 +83,15 @@ export async function trustRegionStep(
     const candidate = params.map((p, i) => p + scale * x[i]!);
     const judged = evaluate(candidate);
     // KL first: `improvement` may be computed lazily (see Candidate), so read it only if needed
-    if (judged.kl > maxKl) continue;
+    const kl = await judged.kl;
+    if (kl > maxKl) continue;
     const improvement = await judged.improvement;
     if (improvement > 0) {
       return {
         params: candidate,
         accepted: true,
         backtracks: k,
-        kl: judged.kl,
+        kl,
         improvement,
         cgIterations: solve.iterations,
       };
