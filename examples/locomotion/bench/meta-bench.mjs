@@ -108,7 +108,10 @@ async function iterationSeconds(config, iterations) {
     fs.rmSync(out, { recursive: true, force: true });
   }
   const timed = stamps.slice(1).sort((a, b) => a - b);
-  return { seconds: timed[Math.floor((timed.length - 1) / 2)], all: stamps, last, metrics };
+  // the median; with an even count the mean of the middle two (never the smaller one alone)
+  const mid = Math.floor(timed.length / 2);
+  const median = timed.length % 2 === 1 ? timed[mid] : (timed[mid - 1] + timed[mid]) / 2;
+  return { seconds: median, all: stamps, last, metrics };
 }
 
 async function main() {

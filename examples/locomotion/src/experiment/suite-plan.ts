@@ -111,8 +111,8 @@ export const SCALES: Readonly<Record<string, Scale> & { paper: Scale }> = {
   },
   reduced: {
     description:
-      'one reduced scale for every method, meant for a ~4 h suite on 2 cores; re-size it from measured costs before launching (see the README)',
-    iterations: 50,
+      'one reduced scale for every method, sized from measured costs for a ~4 h suite on 2 cores (see the README)',
+    iterations: 20,
     tasksPerBatch: 4,
     episodes: 10,
     horizon: 200,
