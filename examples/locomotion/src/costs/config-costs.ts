@@ -4,7 +4,7 @@
  * `bomrl` CLI in a child process, and records wall-clock seconds, CPU seconds (all threads) and
  * peak RSS of that process, with the machine's load average before and after. Writes
  * `config-costs.json` and the README's table between its markers.
- * Usage: tsx src/costs/config-costs.ts [--only substring] [--no-readme]
+ * Usage: tsx src/costs/config-costs.ts [--only substring] [--no-readme] [--readme-only]
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,7 +18,12 @@ const here = path.dirname(new URL(import.meta.url).pathname);
 const exampleDir = path.resolve(here, '../..');
 const cli = path.resolve(exampleDir, '../../packages/trainer/dist/cli.js');
 const { values: args } = parseArgs({
-  options: { only: { type: 'string' }, 'no-readme': { type: 'boolean', default: false } },
+  options: {
+    only: { type: 'string' },
+    'no-readme': { type: 'boolean', default: false },
+    // rewrite the README table from config-costs.json without measuring anything
+    'readme-only': { type: 'boolean', default: false },
+  },
 });
 if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run pnpm build first`);
 const configs = fs
@@ -27,7 +32,7 @@ const configs = fs
   .sort();
 const costsFile = path.join(exampleDir, 'config-costs.json');
 const costs = new Map(readCosts(costsFile).map((c) => [c.config, c]));
-for (const file of configs) {
+for (const file of args['readme-only'] ? [] : configs) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bomrl-config-cost-'));
   const usage = path.join(tmp, 'usage.json');
   const load = os.loadavg()[0]!;
@@ -70,7 +75,7 @@ for (const file of configs) {
   // written after every config, so an interrupted sweep keeps what it measured
   fs.writeFileSync(costsFile, `${JSON.stringify([...costs.values()], null, 2)}\n`);
 }
-if (!args['no-readme']) {
+if (!args['no-readme'] || args['readme-only']) {
   const readme = path.join(exampleDir, 'README.md');
   const all = readCosts(costsFile);
   fs.writeFileSync(readme, replaceCostsSection(fs.readFileSync(readme, 'utf8'), costsSection(all)));

@@ -27,19 +27,23 @@ export function readCosts(file: string): ConfigCost[] {
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as ConfigCost[]) : [];
 }
 
-/** The README table: one row per config, in file-name order. */
+/** The README table: one row per config, in file-name order, columns padded (as the formatter lays out tables). */
 export function costsSection(costs: readonly ConfigCost[]): string {
+  const header = ['config', 'wall s', 'CPU s', 'peak RSS MB', 'load before / after', 'commit'];
   const rows = [...costs]
     .sort((a, b) => a.config.localeCompare(b.config))
-    .map(
-      (c) =>
-        `| \`${c.config}\` | ${c.wallSeconds} | ${c.cpuSeconds} | ${c.peakRssMB} | ${c.loadBefore} / ${c.loadAfter} | ${c.code ? `\`${c.code.commit.slice(0, 12)}\`${c.code.dirty ? '+' : ''}` : '?'} |`,
-    );
-  return [
-    '| config | wall s | CPU s | peak RSS MB | load before / after | commit |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...rows,
-  ].join('\n');
+    .map((c) => [
+      `\`${c.config}\``,
+      String(c.wallSeconds),
+      String(c.cpuSeconds),
+      String(c.peakRssMB),
+      `${c.loadBefore} / ${c.loadAfter}`,
+      c.code ? `\`${c.code.commit.slice(0, 12)}\`${c.code.dirty ? '+' : ''}` : '?',
+    ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 /** `text` with the part between the markers replaced by `section` (markers must exist). */
