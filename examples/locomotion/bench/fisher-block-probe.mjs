@@ -16,13 +16,9 @@ import { forwardKL } from '@bomrl/adaptation';
 import { hessianVectorProduct, selectBackend } from '@bomrl/core';
 import { buildBatch, createRunSetup, loadConfigFile } from '@bomrl/trainer';
 import * as tf from '@tensorflow/tfjs-core';
+import { args, option } from './bench-args.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2).filter((a) => a !== '--');
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 const episodes = option('episodes', 20);
 const horizon = option('horizon', 200);
 const action = option('action', 0);

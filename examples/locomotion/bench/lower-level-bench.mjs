@@ -25,13 +25,9 @@ import { forwardKL, l2, lowerLevelObjective, maximize, reverseKL } from '@bomrl/
 import { gradient, selectBackend } from '@bomrl/core';
 import { buildBatch, createRunSetup, loadConfigFile } from '@bomrl/trainer';
 import * as tf from '@tensorflow/tfjs-core';
+import { args, option } from './bench-args.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2).filter((a) => a !== '--');
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
 const tasks = option('tasks', 2);
 const episodes = option('episodes', 20);
 const horizon = option('horizon', 200);
