@@ -15,19 +15,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { startRedisServer } from '../distributed/redis-server';
 import { start, tempDir, writeConfig } from '../reliability/harness';
+import { integerOption } from './bench-option';
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} needs an integer >= 1`);
-  return n;
-}
-
-const tasks = option('tasks', 4);
-const episodes = option('episodes', 10);
-const horizon = option('horizon', 100);
-const iterations = Math.max(2, option('iterations', 4));
+const tasks = integerOption('tasks', 4);
+const episodes = integerOption('episodes', 10);
+const horizon = integerOption('horizon', 100);
+const iterations = Math.max(2, integerOption('iterations', 4));
 const innerSteps = 1;
 // every task samples `episodes` episodes before each inner step and after the last one
 const stepsPerIteration = tasks * episodes * horizon * (innerSteps + 1);

@@ -18,20 +18,13 @@ import { InProcessExecutor } from '../src/executor/in-process-executor';
 import { createJobContext } from '../src/executor/job-context';
 import { ThreadPoolExecutor } from '../src/executor/thread-pool-executor';
 import { meanKlFisher, shardedKlFisher } from '../src/methods/kl-fisher';
+import { integerOption } from './bench-option';
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} needs an integer >= 1`);
-  return n;
-}
-
-const tasks = option('tasks', 10);
-const rows = option('rows', 4000);
-const products = option('products', 11);
-const workers = option('workers', 2);
-const repeats = option('repeats', 3);
+const tasks = integerOption('tasks', 10);
+const rows = integerOption('rows', 4000);
+const products = integerOption('products', 11);
+const workers = integerOption('workers', 2);
+const repeats = integerOption('repeats', 3);
 
 const config = resolveConfig({
   name: 'bench-fisher',
