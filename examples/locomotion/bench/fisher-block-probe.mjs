@@ -10,15 +10,13 @@
  * Options: --episodes N (default 20), --horizon N (200), --action J (0), --json.
  */
 
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { forwardKL } from '@bomrl/adaptation';
-import { hessianVectorProduct, selectBackend } from '@bomrl/core';
-import { buildBatch, createRunSetup, loadConfigFile } from '@bomrl/trainer';
+import { hessianVectorProduct } from '@bomrl/core';
+import { buildBatch } from '@bomrl/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import { args, option } from './bench-args.mjs';
+import { halfCheetahSetup } from './half-cheetah-setup.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const episodes = option('episodes', 20);
 const horizon = option('horizon', 200);
 const action = option('action', 0);
@@ -56,14 +54,7 @@ function symmetricEigenvalues(m, n) {
   return Array.from({ length: n }, (_, i) => a[i * n + i]).sort((x, y) => y - x);
 }
 
-await selectBackend('wasm');
-const config = loadConfigFile(path.join(here, '..', 'configs', 'half-cheetah-vel-bomrl.yaml'), [
-  `sampler.episodesPerTask=${episodes}`,
-  `env.horizon=${horizon}`,
-]);
-const setup = await createRunSetup(config);
-const { policy, sampler } = setup;
-const phi = policy.init(config.seed);
+const { config, setup, policy, sampler, phi } = await halfCheetahSetup({ episodes, horizon });
 const [eps] = await sampler.sample([
   { task: setup.tasks.train[0], params: phi, episodes, seed: 100 },
 ]);

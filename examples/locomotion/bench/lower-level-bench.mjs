@@ -19,15 +19,13 @@
  * reaching X rather than of the whole budget).
  */
 
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { forwardKL, l2, lowerLevelObjective, maximize, reverseKL } from '@bomrl/adaptation';
-import { gradient, selectBackend } from '@bomrl/core';
-import { buildBatch, createRunSetup, loadConfigFile } from '@bomrl/trainer';
+import { gradient } from '@bomrl/core';
+import { buildBatch } from '@bomrl/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import { args, option } from './bench-args.mjs';
+import { halfCheetahSetup } from './half-cheetah-setup.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const tasks = option('tasks', 2);
 const episodes = option('episodes', 20);
 const horizon = option('horizon', 200);
@@ -56,14 +54,7 @@ const custom = args.flatMap((a, i) => (a === '--solver' ? [JSON.parse(args[i + 1
 const SOLVERS =
   custom.length > 0 ? custom.map((s) => ({ label: JSON.stringify(s), solver: s })) : LISTED;
 
-await selectBackend('wasm');
-const config = loadConfigFile(path.join(here, '..', 'configs', 'half-cheetah-vel-bomrl.yaml'), [
-  `sampler.episodesPerTask=${episodes}`,
-  `env.horizon=${horizon}`,
-]);
-const setup = await createRunSetup(config);
-const { policy, sampler } = setup;
-const phi = policy.init(config.seed);
+const { config, setup, policy, sampler, phi } = await halfCheetahSetup({ episodes, horizon });
 const lambda = option('lambda', config.method.lambda);
 const rows = SOLVERS.map((s) => ({
   solver: s.label,
