@@ -10,11 +10,13 @@
  *   --episodes N      episodes per task and phase (default 20)
  *   --horizon N       steps per episode (default 200)
  *   --iterations N    timed meta-iterations per method after one warm-up (default 2)
- *   --methods a,b     which of bomrl,maml-trpo to run (default both)
+ *   --methods a,b     which of bomrl,bomrl-resolve,maml-trpo to run (default all three;
+ *                     bomrl-resolve is the BO-MRL config with method.lineSearch: resolve, the
+ *                     line search that re-solves every task's lower level per candidate)
  *   --workers N       worker threads for the methods' runs (default: one per core)
  *   --compare m       the method also run with ONE worker, to report the speedup and check the
  *                     metrics are identical (default maml-trpo; 'none' skips it)
- *   --set key=value   extra config overrides, applied to both methods (repeatable)
+ *   --set key=value   extra config overrides, applied to every method (repeatable)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,7 +31,7 @@ function parseArgs(argv) {
   const args = { json: false, tasks: 10, episodes: 20, horizon: 200, iterations: 2, set: [] };
   args.workers = os.availableParallelism();
   args.compare = 'maml-trpo';
-  args.methods = ['bomrl', 'maml-trpo'];
+  args.methods = ['bomrl', 'bomrl-resolve', 'maml-trpo'];
   const rest = argv.filter((a) => a !== '--');
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
@@ -123,30 +125,39 @@ async function main() {
     'backend=wasm',
     ...args.set,
   ];
+  // each method: its config file, its own overrides and its key in the JSON
   const files = {
-    bomrl: 'half-cheetah-vel-bomrl.yaml',
-    'maml-trpo': 'half-cheetah-vel-maml-trpo.yaml',
+    bomrl: { file: 'half-cheetah-vel-bomrl.yaml', set: [], key: 'bomrl' },
+    'bomrl-resolve': {
+      file: 'half-cheetah-vel-bomrl.yaml',
+      set: ['method.lineSearch=resolve'],
+      key: 'bomrlResolve',
+    },
+    'maml-trpo': { file: 'half-cheetah-vel-maml-trpo.yaml', set: [], key: 'mamlTrpo' },
   };
   const load = (name, workers = args.workers) =>
-    loadConfigFile(path.join(configs, files[name]), [...overrides, `executor.workers=${workers}`]);
+    loadConfigFile(path.join(configs, files[name].file), [
+      ...overrides,
+      ...files[name].set,
+      `executor.workers=${workers}`,
+    ]);
   const physics = await physicsSeconds(load('maml-trpo'), args.episodes);
   const result = { physicsSeconds: round(physics) };
-  const key = { bomrl: 'bomrl', 'maml-trpo': 'mamlTrpo' };
   const runs = {};
   for (const name of args.methods) {
-    if (!files[name]) throw new Error(`meta-bench: unknown method '${name}' (bomrl, maml-trpo)`);
+    if (!files[name]) {
+      throw new Error(`meta-bench: unknown method '${name}' (${Object.keys(files).join(', ')})`);
+    }
     const r = await iterationSeconds(load(name), args.iterations);
     runs[name] = r;
-    result[key[name]] = {
+    result[files[name].key] = {
       iterationSeconds: round(r.seconds),
       ratio: round(r.seconds / physics),
       allSeconds: r.all.map(round),
     };
-    if (name === 'bomrl' && r.last) {
+    if (r.last) result[files[name].key].lastMetrics = r.last;
+    if (name === 'bomrl' && r.last)
       result.lowerLevelRelGradNorm = r.last.maxLowerRelGradNorm ?? null;
-      result.bomrl.lastMetrics = r.last;
-    }
-    if (name === 'maml-trpo' && r.last) result.mamlTrpo.lastMetrics = r.last;
   }
   result.workers = null;
   result.identicalAcrossWorkers = null;

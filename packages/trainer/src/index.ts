@@ -67,6 +67,7 @@ export {
 } from './optim/first-order';
 export {
   type Candidate,
+  type CandidateStep,
   type TrustRegionOptions,
   type TrustRegionResult,
   trustRegionStep,

@@ -6,7 +6,7 @@ import {
 } from '@bomrl/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { crossHvp, hvp } from './hvp';
+import { crossHvp, crossHvpTranspose, hvp } from './hvp';
 import {
   dot64,
   f32,
@@ -118,6 +118,27 @@ describe('crossHvp', () => {
     const err = relativeError(read(out), expected);
     report('cross HVP finite-difference rel. error', err);
     expect(err).toBeLessThan(1e-2);
+  });
+
+  // d/dtheta <grad_phi G, d>: the same mixed second derivative, contracted on the other side
+  const d = randn(8, p);
+  const expectedTranspose = centralGradient(
+    (th) => {
+      const gPhi = centralGradient((ph) => Gf64(th, ph), phi, 1e-5);
+      return dot64(gPhi, d);
+    },
+    theta,
+    1e-4,
+  );
+
+  it('crossHvpTranspose matches float64 finite differences to 1e-3', () => {
+    const out = read(crossHvpTranspose(Gtf, f32(theta), f32(phi), f32(d)));
+    const err = relativeError(out, expectedTranspose);
+    report('cross HVP transpose rel. error', err);
+    expect(err).toBeLessThan(1e-3);
+    // and it is crossHvp's transpose: <crossHvpT(d), u> = <crossHvp(u), d>
+    const other = read(crossHvp(Gtf, f32(theta), f32(phi), f32(u)));
+    expect(Math.abs(dot64(out, u) - dot64(other, d))).toBeLessThan(1e-4 * Math.abs(dot64(out, u)));
   });
 
   it('is zero, not an error, when grad_theta G does not depend on phi', () => {

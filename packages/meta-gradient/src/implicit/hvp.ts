@@ -123,6 +123,34 @@ export function crossHvp(
   });
 }
 
+/**
+ * The other mixed product: d/dtheta <grad_phi G(theta, phi), d> = (d^2 G / dtheta dphi) d, a
+ * vector in theta's space for a direction d in phi's space (the transpose of {@link crossHvp}).
+ * By the implicit function theorem the solution's tangent along d is
+ * d theta'/d phi . d = (-Hess_theta G)^{-1} (this product), which is how a step in phi is carried
+ * to theta* without solving the inner problem again. Double backpropagation only (exact to
+ * float32 rounding); zeros where grad_phi G does not depend on theta.
+ */
+export function crossHvpTranspose(
+  G: BilevelObjective,
+  theta: Tensor1D,
+  phi: Tensor1D,
+  d: Tensor1D,
+): Tensor1D {
+  checkLengths('crossHvpTranspose', phi, d);
+  ensureSecondOrderGradients();
+  return tf.tidy(() => {
+    const inner = (th: Tensor) => {
+      const gPhi = tf.grad((p: Tensor) =>
+        tf.add(G(th as Tensor1D, p as Tensor1D), tf.mul(0, tf.sum(p))),
+      )(phi);
+      // `+ 0 * sum(theta)`: as in crossHvp, a phi-gradient free of theta gives exact zeros
+      return tf.add(tf.sum(tf.mul(gPhi, d)), tf.mul(0, tf.sum(th))) as Scalar;
+    };
+    return tf.grad(inner)(theta) as Tensor1D;
+  });
+}
+
 /** grad_phi G(theta, phi) at fixed theta (zeros if G does not depend on phi). */
 export function gradPhi(G: BilevelObjective, theta: Tensor1D, phi: Tensor1D): Tensor1D {
   ensureSecondOrderGradients();

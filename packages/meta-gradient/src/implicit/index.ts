@@ -20,6 +20,7 @@ export type { HostMatvec, Matvec } from './host';
 export {
   type BilevelObjective,
   crossHvp,
+  crossHvpTranspose,
   DEFAULT_FD_EPS,
   gradPhi,
   gradTheta,

@@ -81,3 +81,4 @@ export {
   solveLowerLevel,
   taskObjective,
 } from './sampled/sampled';
+export { type LowerLevelTangent, lowerLevelTangent } from './sampled/tangent';

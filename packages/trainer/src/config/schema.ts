@@ -127,6 +127,14 @@ export const methodSchema = z.discriminatedUnion('kind', [
      * MLP policies, where the plain ratio can outgrow the KL penalty.
      */
     surrogate: z.enum(['plain', 'smooth-clip', 'log-prob']).default('plain'),
+    /**
+     * Sampled mode with meta.optimizer 'trpo': how the line search finds each task's adapted
+     * parameters at a candidate phi~. 'resolve' (default) solves the lower level again from phi~
+     * on the same batch (a full lower level per task and candidate); 'linearized' moves theta'
+     * along its implicit-function tangent d theta'/d phi (one CG solve per task and step, with
+     * the adjoint's settings; then a forward pass per candidate). Exact mode re-solves exactly.
+     */
+    lineSearch: z.enum(['resolve', 'linearized']).default('resolve'),
   }),
   z.strictObject({
     kind: z.literal('maml'),

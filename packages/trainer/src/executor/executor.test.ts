@@ -53,6 +53,10 @@ async function run(name: string, config: ConfigInput, workers: number) {
 describe('executors: the same run in this thread and on 2 worker threads', () => {
   it.each([
     ['navigation-2d BO-MRL', navigation(bomrl)],
+    [
+      'navigation-2d BO-MRL, linearized line search',
+      navigation({ ...bomrl, lineSearch: 'linearized' }),
+    ],
     ['navigation-2d MAML-TRPO', navigation(mamlTrpo)],
     ['HalfCheetahVel BO-MRL', cheetah(bomrl)],
     ['HalfCheetahVel MAML-TRPO', cheetah(mamlTrpo)],

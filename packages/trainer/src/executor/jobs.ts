@@ -1,6 +1,14 @@
 import type { Episode } from '@bomrl/meta-gradient';
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  type BomrlLinearCandidateInput,
+  type BomrlLinearCandidateShared,
+  type BomrlTangentOutput,
+  type BomrlTangentShared,
+  bomrlLinearCandidate,
+  bomrlTangent,
+} from '../methods/bomrl-linearized';
+import {
   type BomrlCandidateInput,
   type BomrlCandidateShared,
   type BomrlTaskInput,
@@ -45,6 +53,16 @@ export interface JobTypes {
     input: BomrlCandidateInput;
     output: number;
   };
+  'bomrl-tangent': {
+    shared: BomrlTangentShared;
+    input: Pick<BomrlCandidateInput, 'pre' | 'theta'>;
+    output: BomrlTangentOutput;
+  };
+  'bomrl-linear-candidate': {
+    shared: BomrlLinearCandidateShared;
+    input: BomrlLinearCandidateInput;
+    output: number;
+  };
   'maml-task': { shared: MamlTaskShared; input: MamlTaskInput; output: MamlTaskOutput };
   'maml-candidate': {
     shared: MamlCandidateShared;
@@ -82,6 +100,8 @@ const HANDLERS: { readonly [K in keyof JobTypes]: Handler<K> } = {
   sample: sampleJob,
   'bomrl-task': runBomrlTask,
   'bomrl-candidate': bomrlCandidateImprovement,
+  'bomrl-tangent': bomrlTangent,
+  'bomrl-linear-candidate': bomrlLinearCandidate,
   'maml-task': runMamlTask,
   'maml-candidate': mamlCandidateValues,
   'kl-fisher': taskKlFisherVector,

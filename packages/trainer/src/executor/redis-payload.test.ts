@@ -43,6 +43,13 @@ describe('Redis payloads', () => {
     const share = new Float64Array(4);
     expect(checkOutput('kl-fisher', share, 'r')).toBe(share);
     expect(() => checkOutput('kl-fisher', new Float32Array(4), 'r')).toThrow(/Float64Array/);
+    const tangent = { tangent: new Float64Array(4), iterations: 10, relativeResidual: 0.1 };
+    expect(checkOutput('bomrl-tangent', tangent, 'r')).toBe(tangent);
+    expect(() =>
+      checkOutput('bomrl-tangent', { ...tangent, tangent: new Float32Array(4) }, 'r'),
+    ).toThrow(/bomrl-tangent/);
+    expect(checkOutput('bomrl-linear-candidate', -0.25, 'r')).toBe(-0.25);
+    expect(() => checkOutput('bomrl-linear-candidate', null, 'r')).toThrow(/a number/);
     expect(checkSpec({ config: { name: 'x' }, backend: 'cpu' }).backend).toBe('cpu');
     expect(() => checkSpec({ config: {}, backend: 'gpu' })).toThrow(/backend/);
   });

@@ -72,7 +72,18 @@ export function checkOutput(kind: keyof JobTypes, value: unknown, what: string):
       if (!Array.isArray(value)) fail('an array of episodes');
       break;
     case 'bomrl-candidate':
+    case 'bomrl-linear-candidate':
       if (typeof value !== 'number') fail('a number');
+      break;
+    case 'bomrl-tangent':
+      if (
+        !isObject(value) ||
+        !(value.tangent instanceof Float64Array) ||
+        typeof value.iterations !== 'number' ||
+        typeof value.relativeResidual !== 'number'
+      ) {
+        fail('{ tangent: Float64Array, iterations, relativeResidual }');
+      }
       break;
     case 'maml-candidate':
       if (!Array.isArray(value) || !value.every((v) => typeof v === 'number')) {

@@ -49,6 +49,7 @@ export function createMetaUpdater(meta: Config['meta'], methodName: string): Met
             trpoImprovement: r.improvement,
             trpoBacktracks: r.backtracks,
             trpoCgIterations: r.cgIterations,
+            ...tr.diagnostics?.(),
           },
         };
       },

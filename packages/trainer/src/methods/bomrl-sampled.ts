@@ -191,7 +191,15 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
           tasksSeconds,
         },
         warnings,
-        trustRegion: bomrlTrustRegion(policy, executor, input.phi, tasks, settings, input.onWork),
+        trustRegion: bomrlTrustRegion(
+          policy,
+          executor,
+          input.phi,
+          tasks,
+          settings,
+          method.lineSearch,
+          input.onWork,
+        ),
       };
     },
 

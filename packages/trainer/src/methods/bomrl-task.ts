@@ -1,8 +1,10 @@
+import { scoped } from '@bomrl/core';
 import {
   type Episode,
   flattenEpisodes,
   implicitHypergradients,
   outerPolicyGradient,
+  type PreparedTask,
   prepareTask,
   type SampledBomrlSettings,
   solveLowerLevel,
@@ -55,6 +57,20 @@ export interface BomrlTaskOutput {
 const toTensor = (x: Float64Array) => tf.tensor1d(Float32Array.from(x));
 
 /**
+ * The pre-update batch as every job of an iteration prepares it (the modes fix the batch's GAE
+ * lambda: with 'full' it is 1), so the task job, the line-search re-solves and the tangent all
+ * see the same G.
+ */
+export function prepareBomrlTask(
+  policy: Policy,
+  phi: Tensor1D,
+  pre: readonly Episode[],
+  settings: SampledBomrlSettings,
+): PreparedTask {
+  return prepareTask(policy, phi, pre, settings, ['full', 'ignore-data']);
+}
+
+/**
  * One task of a sampled BO-MRL meta-iteration (docs/algorithm.md#lower-level, #hypergradient):
  * N episodes with pi_phi, theta' = Alg(phi) on them, N episodes with pi_theta', the outer policy
  * gradient and the implicit hypergradient in both modes. A pure function of its inputs.
@@ -78,7 +94,7 @@ export async function runBomrlTask(
     const [pre] = await sampler.sample([
       { task: input.task, params: phi, episodes: N, seed: subSeed(shared.seed, input.index, 0) },
     ]);
-    const prepared = prepareTask(policy, phi, pre!, settings, ['full', 'ignore-data']);
+    const prepared = prepareBomrlTask(policy, phi, pre!, settings);
     lap('sampling');
     try {
       const { theta, report } = solveLowerLevel(policy, phi, prepared, settings);
@@ -167,16 +183,12 @@ export function bomrlCandidateImprovement(
   const { settings } = shared;
   const phi = toTensor(shared.phi);
   const candidate = toTensor(shared.candidate);
-  const prepared = prepareTask(policy, phi, input.pre, settings, ['ignore-data']);
+  const prepared = prepareBomrlTask(policy, phi, input.pre, settings);
   const post = postSurrogateData(policy, input.post, tf.tensor1d(input.theta), settings);
   try {
     const { theta } = solveLowerLevel(policy, candidate, prepared, settings);
     try {
-      return tf.tidy(() => {
-        const logp = policy.logProb(theta, post.observations, post.actions);
-        const ratio = tf.exp(tf.sub(logp, post.logProbs));
-        return tf.sum(tf.mul(tf.sub(ratio, 1), post.weights)).dataSync()[0]!;
-      });
+      return post.improvement(theta);
     } finally {
       theta.dispose();
     }
@@ -187,8 +199,11 @@ export function bomrlCandidateImprovement(
   }
 }
 
-/** Post-update steps with log pi_theta'(a|s) and weights gamma^t A_t / N (takes `theta`). */
-function postSurrogateData(
+/**
+ * Post-update steps with log pi_theta'(a|s) and weights gamma^t A_t / N, and the first-order
+ * improvement of J at other parameters on them (takes `theta`).
+ */
+export function postSurrogateData(
   policy: Policy,
   episodes: readonly Episode[],
   theta: Tensor1D,
@@ -204,10 +219,13 @@ function postSurrogateData(
   theta.dispose();
   const weights = tf.tensor1d(w);
   return {
-    observations,
-    actions,
-    logProbs,
-    weights,
+    /** sum_i w_i (pi_x(a_i|s_i) / pi_theta'(a_i|s_i) - 1): J(x) - J(theta') to first order. */
+    improvement: (x: Tensor1D): number =>
+      scoped(() => {
+        const logp = policy.logProb(x, observations, actions);
+        const ratio = tf.exp(tf.sub(logp, logProbs));
+        return tf.sum(tf.mul(tf.sub(ratio, 1), weights)).dataSync()[0]!;
+      }),
     dispose: () => tf.dispose([observations, actions, logProbs, weights]),
   };
 }

@@ -5,19 +5,28 @@ import type { Policy } from '@bomrl/policies';
 import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TaskExecutor } from '../executor/executor';
+import type { CandidateStep } from '../optim/trust-region-step';
+import type { BomrlTangentOutput } from './bomrl-linearized';
 import type { BomrlTaskOutput } from './bomrl-task';
 import { shardedKlFisher } from './kl-fisher';
 import { concatSteps } from './maml-batch';
 import type { IterationWork, TrustRegionPieces } from './method';
 
 /**
+ * How the line search finds theta~ at a candidate phi~: 'resolve' solves every task's lower level
+ * again from phi~ (exact for the lower-level solver; costs a full lower level per candidate),
+ * 'linearized' moves theta' along its implicit-function tangent (one CG solve per task and step,
+ * then a forward pass per candidate; see bomrl-linearized.ts).
+ */
+export type BomrlLineSearch = 'resolve' | 'linearized';
+
+/**
  * The TRPO meta-step's pieces in sampled mode. Fisher-vector products: the Hessian at x = phi of
  * the mean over tasks of the mean KL(pi_phi || pi_x) over the pre-update observations, sharded by
  * task on the executor ({@link shardedKlFisher}). A
  * candidate phi~ is judged by its (cheap) KL first; only within the bound does every task
- * re-adapt from phi~ on its SAME pre-update batch and evaluate the importance-weighted
- * post-update surrogate on its SAME post-update episodes ({@link bomrlCandidateImprovement}, one
- * executor job per task), averaged in task order.
+ * find its theta~ (by `lineSearch`) and evaluate the importance-weighted post-update surrogate
+ * on its SAME post-update episodes (one executor job per task), averaged in task order.
  */
 export function bomrlTrustRegion(
   policy: Policy,
@@ -25,6 +34,7 @@ export function bomrlTrustRegion(
   phiValues: Float64Array,
   tasks: readonly BomrlTaskOutput[],
   settings: SampledBomrlSettings,
+  lineSearch: BomrlLineSearch,
   onWork?: (work: IterationWork) => void,
 ): TrustRegionPieces {
   // a distinct tensor for pi_old: tfjs would otherwise differentiate through both arguments
@@ -37,31 +47,78 @@ export function bomrlTrustRegion(
       const kls = observations.map((o) => tf.mean(policy.kl(old, x, o)));
       return (tf.div(tf.addN(kls), kls.length) as Scalar).dataSync()[0]!;
     });
-  const improvementAt = async (candidate: Float64Array): Promise<number> => {
+  const progress = (phase: IterationWork['phase']) => {
     let done = 0;
-    const per = await executor.run(
-      'bomrl-candidate',
-      { phi: phiValues, candidate, settings },
-      tasks.map((t) => ({ pre: t.pre, post: t.post, theta: t.theta })),
-      () => onWork?.({ phase: 'line search', done: ++done, total: tasks.length }),
+    return () => onWork?.({ phase, done: ++done, total: tasks.length });
+  };
+  const mean = (per: readonly number[]) => per.reduce((a, b) => a + b, 0) / per.length;
+  const resolved = async (candidate: Float64Array): Promise<number> =>
+    mean(
+      await executor.run(
+        'bomrl-candidate',
+        { phi: phiValues, candidate, settings },
+        tasks.map((t) => ({ pre: t.pre, post: t.post, theta: t.theta })),
+        progress('line search'),
+      ),
     );
-    return per.reduce((a, b) => a + b, 0) / per.length;
+  let tangentDiagnostics: Record<string, number> = {};
+  // 'linearized': one tangent per task for the step's direction (the same for every candidate)
+  let tangents: { direction: Float64Array; done: Promise<BomrlTangentOutput[]> } | undefined;
+  const tangentsFor = (direction: Float64Array) => {
+    if (tangents?.direction !== direction) {
+      tangents = {
+        direction,
+        done: executor
+          .run(
+            'bomrl-tangent',
+            { phi: phiValues, direction, settings },
+            tasks.map((t) => ({ pre: t.pre, theta: t.theta })),
+            progress('line search'),
+          )
+          .then((out) => {
+            tangentDiagnostics = {
+              tangentProducts: mean(out.map((t) => t.iterations)),
+              maxTangentResidual: Math.max(...out.map((t) => t.relativeResidual)),
+            };
+            return out;
+          }),
+      };
+    }
+    return tangents.done;
+  };
+  const linearized = async (step: CandidateStep): Promise<number> => {
+    const ts = await tangentsFor(step.direction);
+    return mean(
+      await executor.run(
+        'bomrl-linear-candidate',
+        { scale: step.scale, settings },
+        tasks.map((t, i) => ({ post: t.post, theta: t.theta, tangent: ts[i]!.tangent })),
+        progress('line search'),
+      ),
+    );
   };
   return {
     fisherVector: shardedKlFisher(executor, randomUUID(), phiValues, rows),
-    evaluate: (candidate) => {
+    evaluate: (candidate, step) => {
       const kl = meanKl(candidate);
       let improvement: Promise<number> | undefined;
-      // Lazy: re-solving every task's lower level is the expensive part, and the line search
-      // reads the improvement only for candidates whose KL is within the bound.
+      // Lazy: the tasks' theta~ are the expensive part, and the line search reads the
+      // improvement only for candidates whose KL is within the bound.
       return {
         kl,
         get improvement() {
-          improvement ??= improvementAt(candidate);
+          if (lineSearch === 'linearized' && !step) {
+            throw new TypeError(
+              "bomrlTrustRegion: the 'linearized' line search needs evaluate(candidate, { direction, scale })",
+            );
+          }
+          improvement ??=
+            step && lineSearch === 'linearized' ? linearized(step) : resolved(candidate);
           return improvement;
         },
       };
     },
+    diagnostics: () => tangentDiagnostics,
     dispose: () => {
       // the Fisher jobs' operators: in this thread freed now, on workers by the next call
       executor.releaseCache?.();

@@ -6,6 +6,8 @@
  * host arrays, so the loop never holds tfjs tensors between iterations (no leaks by design).
  */
 
+import type { CandidateStep } from '../optim/trust-region-step';
+
 /** Inputs of one meta-iteration. */
 export interface MetaStepInput<Task> {
   /** Current meta-parameters. */
@@ -39,12 +41,19 @@ export interface TrustRegionPieces {
    * KL(pi_phi || pi_candidate) and the surrogate meta-objective's improvement at a candidate
    * (either may be a promise: per-task work on the executor). `improvement` may be a lazy
    * getter: the line search reads it only when `kl` is within the bound, so an expensive
-   * improvement (BO-MRL re-solves the lower level) is skipped otherwise.
+   * improvement (BO-MRL re-solves the lower level) is skipped otherwise. `step` says where the
+   * candidate lies on the step (trustRegionStep always passes it; BO-MRL's 'linearized' line
+   * search needs it).
    */
-  evaluate(candidate: Float64Array): {
+  evaluate(
+    candidate: Float64Array,
+    step?: CandidateStep,
+  ): {
     kl: number | Promise<number>;
     improvement: number | Promise<number>;
   };
+  /** Scalars about the step for the metrics row, read after the line search (optional). */
+  diagnostics?(): Record<string, number>;
   /** Frees whatever the pieces hold (tensors, data). */
   dispose(): void;
 }

@@ -87,12 +87,20 @@ const FACTORIES: Record<string, MethodFactory> = {
   },
   'bomrl/exact': (ctx) => {
     const m = ctx.config.method as Extract<Config['method'], { kind: 'bomrl' }>;
+    const errors: string[] = [];
     if (m.surrogate !== 'plain') {
       // the exact hypergradient differentiates the plain-ratio L in closed form
-      throw new ConfigError([
+      errors.push(
         `method.surrogate: '${m.surrogate}' exists only in sampled mode; use 'plain' in exact mode`,
-      ]);
+      );
     }
+    if (m.lineSearch !== 'resolve') {
+      // exact mode's line search solves the exact lower level at every candidate
+      errors.push(
+        `method.lineSearch: '${m.lineSearch}' exists only in sampled mode; remove it in exact mode`,
+      );
+    }
+    if (errors.length > 0) throw new ConfigError(errors);
     return createBomrlExactMethod({
       ...exactPieces(ctx),
       spec: {
@@ -129,13 +137,20 @@ const FACTORIES: Record<string, MethodFactory> = {
       advantages: advantageSettings(ctx),
     });
   },
-  'bomrl/sampled': (ctx) =>
-    createBomrlSampledMethod({
+  'bomrl/sampled': (ctx) => {
+    const m = ctx.config.method as Extract<Config['method'], { kind: 'bomrl' }>;
+    if (m.lineSearch !== 'resolve' && ctx.config.meta.optimizer !== 'trpo') {
+      throw new ConfigError([
+        `method.lineSearch: '${m.lineSearch}' is the TRPO meta-step's; set meta.optimizer: trpo or remove it`,
+      ]);
+    }
+    return createBomrlSampledMethod({
       policy: ctx.policy,
       sampler: ctx.sampler,
       config: ctx.config,
       ...(ctx.executor ? { executor: ctx.executor } : {}),
-    }),
+    });
+  },
 };
 
 /** Method keys available in this build. */

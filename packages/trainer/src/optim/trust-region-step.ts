@@ -24,6 +24,12 @@ export interface Candidate {
   readonly improvement: number | Promise<number>;
 }
 
+/** Where a candidate lies: params + scale * direction (direction = the natural-gradient step). */
+export interface CandidateStep {
+  readonly direction: Float64Array;
+  readonly scale: number;
+}
+
 /** Result of one trust-region step. */
 export interface TrustRegionResult {
   readonly params: Float64Array;
@@ -47,7 +53,7 @@ export async function trustRegionStep(
   params: Float64Array,
   gradient: Float64Array,
   fisherVector: (v: Float64Array) => Float64Array | Promise<Float64Array>,
-  evaluate: (candidate: Float64Array) => Candidate,
+  evaluate: (candidate: Float64Array, step: CandidateStep) => Candidate,
   options: TrustRegionOptions,
 ): Promise<TrustRegionResult> {
   const {
@@ -81,7 +87,7 @@ export async function trustRegionStep(
   for (let k = 0; k < lineSearchSteps; k++) {
     const scale = beta * lineSearchShrink ** k;
     const candidate = params.map((p, i) => p + scale * x[i]!);
-    const judged = evaluate(candidate);
+    const judged = evaluate(candidate, { direction: x, scale });
     // KL first: `improvement` may be computed lazily (see Candidate), so read it only if needed
     const kl = await judged.kl;
     if (kl > maxKl) continue;
