@@ -128,13 +128,16 @@ export const methodSchema = z.discriminatedUnion('kind', [
      */
     surrogate: z.enum(['plain', 'smooth-clip', 'log-prob']).default('plain'),
     /**
-     * Sampled mode with meta.optimizer 'trpo': how the line search finds each task's adapted
-     * parameters at a candidate phi~. 'resolve' (default) solves the lower level again from phi~
-     * on the same batch (a full lower level per task and candidate); 'linearized' moves theta'
-     * along its implicit-function tangent d theta'/d phi (one CG solve per task and step, with
-     * the adjoint's settings; then a forward pass per candidate). Exact mode re-solves exactly.
+     * Sampled mode with meta.optimizer 'trpo': how the line search judges a candidate phi~
+     * within the KL bound. 'resolve' (default) solves each task's lower level again from phi~
+     * on the same batch and evaluates the post-update surrogate (a full lower level per task and
+     * candidate); 'linearized' moves theta' along its implicit-function tangent d theta'/d phi
+     * (one CG solve per task and step, with the adjoint's settings; then a forward pass per
+     * candidate; meaningful when theta' is stationary); 'first-order' uses the meta-gradient's
+     * linear model g . (phi~ - phi), so the first candidate within the KL bound is taken (no
+     * per-task work; close to the authors' HalfCheetah code). Exact mode re-solves exactly.
      */
-    lineSearch: z.enum(['resolve', 'linearized']).default('resolve'),
+    lineSearch: z.enum(['resolve', 'linearized', 'first-order']).default('resolve'),
   }),
   z.strictObject({
     kind: z.literal('maml'),

@@ -198,6 +198,7 @@ export function createBomrlSampledMethod(options: BomrlSampledOptions): MetaMeth
           tasks,
           settings,
           method.lineSearch,
+          gradient,
           input.onWork,
         ),
       };

@@ -13,12 +13,14 @@ import { concatSteps } from './maml-batch';
 import type { IterationWork, TrustRegionPieces } from './method';
 
 /**
- * How the line search finds theta~ at a candidate phi~: 'resolve' solves every task's lower level
- * again from phi~ (exact for the lower-level solver; costs a full lower level per candidate),
- * 'linearized' moves theta' along its implicit-function tangent (one CG solve per task and step,
- * then a forward pass per candidate; see bomrl-linearized.ts).
+ * How the line search judges a candidate phi~ within the KL bound: 'resolve' solves every task's
+ * lower level again from phi~ (exact for the lower-level solver; costs a full lower level per
+ * candidate), 'linearized' moves theta' along its implicit-function tangent (one CG solve per
+ * task and step, then a forward pass per candidate; see bomrl-linearized.ts), 'first-order'
+ * takes the meta-gradient's linear model g . (phi~ - phi) (positive along the natural-gradient
+ * step, so the first candidate within the KL bound is taken; no per-task work).
  */
-export type BomrlLineSearch = 'resolve' | 'linearized';
+export type BomrlLineSearch = 'resolve' | 'linearized' | 'first-order';
 
 /**
  * The TRPO meta-step's pieces in sampled mode. Fisher-vector products: the Hessian at x = phi of
@@ -35,6 +37,8 @@ export function bomrlTrustRegion(
   tasks: readonly BomrlTaskOutput[],
   settings: SampledBomrlSettings,
   lineSearch: BomrlLineSearch,
+  /** The step's meta-gradient (the 'first-order' model's slope). */
+  gradient: Float64Array,
   onWork?: (work: IterationWork) => void,
 ): TrustRegionPieces {
   // a distinct tensor for pi_old: tfjs would otherwise differentiate through both arguments
@@ -52,6 +56,12 @@ export function bomrlTrustRegion(
     return () => onWork?.({ phase, done: ++done, total: tasks.length });
   };
   const mean = (per: readonly number[]) => per.reduce((a, b) => a + b, 0) / per.length;
+  const firstOrder = (candidate: Float64Array): number => {
+    let change = 0;
+    for (let i = 0; i < gradient.length; i++)
+      change += gradient[i]! * (candidate[i]! - phiValues[i]!);
+    return change;
+  };
   const resolved = async (candidate: Float64Array): Promise<number> =>
     mean(
       await executor.run(
@@ -113,7 +123,11 @@ export function bomrlTrustRegion(
             );
           }
           improvement ??=
-            step && lineSearch === 'linearized' ? linearized(step) : resolved(candidate);
+            lineSearch === 'first-order'
+              ? Promise.resolve(firstOrder(candidate))
+              : step && lineSearch === 'linearized'
+                ? linearized(step)
+                : resolved(candidate);
           return improvement;
         },
       };

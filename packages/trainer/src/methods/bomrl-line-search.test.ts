@@ -5,13 +5,14 @@ import type { ConfigInput } from '../config/schema';
 import { createRunSetup } from '../setup/index';
 
 /**
- * The 'linearized' line search against the re-solving one on the same iteration (tiny 2D
+ * The line searches of sampled BO-MRL's TRPO meta-step. 'linearized' against the re-solving
+ * one on the same iteration (tiny 2D
  * navigation, 2-8-2 tanh Gaussian MLP). With the lower level solved to stationarity (l2, lambda 5:
  * well conditioned; Newton-CG), theta' + s t is theta'(phi + s d) to O(s^2), so the two
  * improvements agree to O(s) relative, and the gap shrinks about linearly with s.
  */
-describe("method.lineSearch: 'linearized' (sampled BO-MRL)", () => {
-  const input = (lineSearch: 'resolve' | 'linearized'): ConfigInput => ({
+describe('method.lineSearch (sampled BO-MRL)', () => {
+  const input = (lineSearch: 'resolve' | 'linearized' | 'first-order'): ConfigInput => ({
     env: { family: 'navigation-2d', horizon: 10, tasks: { count: 4, seed: 3 } },
     policy: { kind: 'gaussian-mlp', hidden: [8] },
     method: {
@@ -30,7 +31,7 @@ describe("method.lineSearch: 'linearized' (sampled BO-MRL)", () => {
   });
 
   /** The iteration's trust-region pieces, its phi and its (normalized) ascent direction. */
-  async function pieces(lineSearch: 'resolve' | 'linearized') {
+  async function pieces(lineSearch: 'resolve' | 'linearized' | 'first-order') {
     const setup = await createRunSetup({
       ...resolveConfig(input(lineSearch)),
       executor: { workers: 0 },
@@ -80,6 +81,24 @@ describe("method.lineSearch: 'linearized' (sampled BO-MRL)", () => {
     expect(tf.memory().numTensors).toBeLessThanOrEqual(before);
     await lin.setup.dispose();
     await resolve.setup.dispose();
+  }, 300_000);
+
+  it("'first-order' judges a candidate by the meta-gradient's linear model g . (phi~ - phi)", async () => {
+    const p = await pieces('first-order');
+    const g = p.step.gradient;
+    for (const scale of [0.05, 0.01]) {
+      const candidate = p.phi.map((x, i) => x + scale * p.direction[i]!);
+      const judged = p.step.trustRegion!.evaluate(candidate, { direction: p.direction, scale });
+      // direction = g / |g|, so g . (scale * direction) = scale |g| (float64 sums: 1e-12)
+      const expected = scale * Math.hypot(...g);
+      expect(Math.abs((await judged.improvement) - expected)).toBeLessThan(
+        1e-12 * expected + 1e-15,
+      );
+      expect(await judged.kl).toBeGreaterThan(0);
+    }
+    expect(p.step.trustRegion!.diagnostics!()).toEqual({});
+    p.step.trustRegion!.dispose();
+    await p.setup.dispose();
   }, 300_000);
 
   it('names the field: exact mode and non-TRPO meta-steps refuse it', async () => {
