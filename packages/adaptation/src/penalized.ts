@@ -1,4 +1,4 @@
-import { gradient } from '@bomrl/core';
+import { gradient, holdingForwardPasses } from '@bomrl/core';
 import type { Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { closedFormApplies, reverseKLClosedForm } from './closed-form';
@@ -56,6 +56,27 @@ export function solvePenalized(
   if (phi.rank !== 1)
     throw new AdaptationError(`adapt: phi must be a flat 1-D tensor, got rank ${phi.rank}`);
   const solver = resolveSolver(problem, data);
+  // Nothing here differentiates in phi: pi_phi's network outputs on the batch are computed
+  // once and held as constants for every evaluation (on a private copy of phi, so that no theta
+  // the solver differentiates can be mistaken for it).
+  const fixedPhi = tf.clone(phi);
+  try {
+    return holdingForwardPasses(fixedPhi, () =>
+      solveAt(fixedPhi, data, { ...problem, solver }, start ?? phi),
+    );
+  } finally {
+    fixedPhi.dispose();
+  }
+}
+
+/** {@link solvePenalized} after validation, with a resolved solver. */
+function solveAt(
+  phi: Tensor1D,
+  data: AdaptationData,
+  problem: PenalizedProblem & { readonly solver: SolverSpec },
+  start: Tensor1D,
+): PenalizedSolution {
+  const { solver } = problem;
   const G = lowerLevelObjective(problem, data);
   const f = (theta: Tensor1D) => G(theta, phi);
   let theta: Tensor1D;
@@ -80,7 +101,7 @@ export function solvePenalized(
             shiftInvariant: problem.distance.shiftInvariant === true,
           }
         : undefined;
-    const solved = maximize(f, start ?? phi, solver, structure);
+    const solved = maximize(f, start, solver, structure);
     theta = solved.theta;
     steps = solved.steps;
     iterativeConverged = solved.converged;
