@@ -82,6 +82,8 @@ function solveAt(
   let theta: Tensor1D;
   let steps = 0;
   let iterativeConverged: boolean | undefined;
+  /** ||grad G(theta')|| as an iterative solver measured it (at the theta it returns). */
+  let solverGradNorm: number | undefined;
   if (solver.kind === 'closed-form') {
     if (!closedFormApplies(problem.distance, data, problem.surrogate) || data.kind !== 'exact') {
       throw new AdaptationError(
@@ -105,12 +107,14 @@ function solveAt(
     theta = solved.theta;
     steps = solved.steps;
     iterativeConverged = solved.converged;
+    solverGradNorm = solved.gradNorm;
   }
   const measured = tf.tidy(() => {
     const L = surrogate(data, problem.surrogate)(theta, phi).dataSync()[0] as number;
     const D = problem.distance.value(theta, phi, data).dataSync()[0] as number;
-    const grad = gradient(f, theta);
-    const gradNorm = Math.sqrt(tf.sum(tf.square(grad)).dataSync()[0] as number);
+    // the iterative solvers' last evaluation already took this gradient at theta'
+    const gradNorm =
+      solverGradNorm ?? Math.sqrt(tf.sum(tf.square(gradient(f, theta))).dataSync()[0] as number);
     return { L, D, gradNorm };
   });
   return {
