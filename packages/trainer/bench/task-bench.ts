@@ -6,6 +6,9 @@
  * task (`seconds.sampling`, `.lowerLevel`, `.hypergradient`) and a fingerprint of its numbers
  * (theta', each mode's hypergradient) so two builds can be compared number for number.
  *
+ * Seconds are wall-clock (the job's own phase timers) and, for the whole job, CPU seconds of
+ * the process (less disturbed by other jobs on a loaded machine).
+ *
  * A/B in one process: every task's job runs twice, with `@bomrl/core`'s forward sharing off
  * ("before": every objective evaluation runs the policy network for each use, pi_phi's too)
  * and on ("after"), in alternating order (task k even: before first). Per task it prints both
@@ -70,8 +73,15 @@ type Output = Awaited<ReturnType<typeof runBomrlTask>>;
 const run = async (index: number, sharing: boolean) => {
   setForwardSharing(sharing);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const out = await runBomrlTask(ctx, shared, { task: setup.train[index], index });
-  return { out, seconds: (performance.now() - t0) / 1000 };
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    out,
+    seconds: (performance.now() - t0) / 1000,
+    // CPU seconds of this process: less disturbed than wall time by other jobs on the machine
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
 };
 
 const relDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
@@ -120,14 +130,17 @@ await run(0, true); // warm-up: wasm kernels, MuJoCo model, first allocations
 const rows = [];
 for (let k = 0; k < tasks; k++) {
   const order = k % 2 === 0 ? [false, true] : [true, false];
-  const runs: Partial<Record<'before' | 'after', { out: Output; seconds: number }>> = {};
+  const runs: Partial<
+    Record<'before' | 'after', { out: Output; seconds: number; cpuSeconds: number }>
+  > = {};
   for (const sharing of order) runs[sharing ? 'after' : 'before'] = await run(k, sharing);
   const before = runs.before!;
   const after = runs.after!;
   const off = hypergradients(before.out, false, settings);
   const on = hypergradients(before.out, true, settings);
-  const phase = (r: { out: Output; seconds: number }) => ({
+  const phase = (r: { out: Output; seconds: number; cpuSeconds: number }) => ({
     total: Number(r.seconds.toFixed(2)),
+    cpu: Number(r.cpuSeconds.toFixed(2)),
     sampling: Number(r.out.seconds.sampling.toFixed(2)),
     lowerLevel: Number(r.out.seconds.lowerLevel.toFixed(2)),
     hypergradient: Number(r.out.seconds.hypergradient.toFixed(2)),
@@ -142,6 +155,7 @@ for (let k = 0; k < tasks; k++) {
         (before.out.seconds.hypergradient / after.out.seconds.hypergradient).toFixed(2),
       ),
       total: Number((before.seconds / after.seconds).toFixed(2)),
+      cpu: Number((before.cpuSeconds / after.cpuSeconds).toFixed(2)),
     },
     // the before run is the computation as it was: compare with a build from before sharing
     thetaNormBefore: Math.hypot(...before.out.theta),

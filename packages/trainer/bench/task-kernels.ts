@@ -1,15 +1,21 @@
 /**
  * `pnpm --filter @bomrl/trainer exec tsx bench/task-kernels.ts`: where one sampled BO-MRL task
  * job's tensor time goes, by phase and by wasm kernel. Runs the job's pieces (`prepareTask`,
- * `solveLowerLevel`, `outerPolicyGradient`, `implicitHypergradients` for 'ignore-data', then the
- * extra 'full' cross product) on one HalfCheetahVel task at the paper's size (20 x 200 = 4,000
+ * `solveLowerLevel`, `outerPolicyGradient`, `implicitHypergradients` for 'ignore-data', and each
+ * mode's cross product alone: 'full' is what the second mode costs on top) on one HalfCheetahVel task at the paper's size (20 x 200 = 4,000
  * samples, 17-128-128-6 policy, Alg(1), lambda 0.5, smooth-clip, 50 Adam steps, 10 CG products)
  * with every wasm kernel wrapped in a timer (wasm kernels run synchronously, so the wall time
  * around the call is the kernel's), and prints per phase: wall seconds, seconds inside kernels,
  * and the kernels (name and input shapes) that took the most.
  *
- * Options: --episodes N (20), --horizon N (200), --top N (12 kernels per phase).
+ * Every piece runs with `@bomrl/core`'s forward sharing off ("before") and on ("after"), in
+ * alternating order over --rounds, and the last lines are the before / after ratios of wall and
+ * CPU seconds per phase (CPU seconds of this process are less disturbed by other jobs).
+ *
+ * Options: --episodes N (20), --horizon N (200), --top N (12 kernels per phase), --rounds N (1).
  */
+
+import { setForwardSharing } from '@bomrl/core';
 import {
   crossHvp,
   implicitHypergradients,
@@ -28,6 +34,7 @@ import { integerOption } from './bench-option';
 const episodes = integerOption('episodes', 20);
 const horizon = integerOption('horizon', 200);
 const top = integerOption('top', 12);
+const rounds = integerOption('rounds', 1);
 
 const config = resolveConfig({
   name: 'bench-task-kernels',
@@ -85,41 +92,68 @@ for (const k of tf.getKernelsForBackend('wasm')) {
     },
   });
 }
+const cpu = new Map<string, number>();
 function timed<T>(name: string, f: () => T): T {
   phase = name;
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   try {
     return f();
   } finally {
+    const c = process.cpuUsage(c0);
     wall.set(name, (wall.get(name) ?? 0) + (performance.now() - t0) / 1000);
+    cpu.set(name, (cpu.get(name) ?? 0) + (c.user + c.system) / 1e6);
     phase = 'other';
   }
 }
 
 const task = setup.train[0];
 const [pre] = await sampler.sample([{ task, params: phi, episodes, seed: 1 }]);
-const prepared = timed('prepare', () =>
-  prepareTask(policy, phi, pre!, settings, ['full', 'ignore-data']),
-);
-const { theta } = timed('lower level', () => solveLowerLevel(policy, phi, prepared, settings));
-const [post] = await sampler.sample([{ task, params: theta, episodes, seed: 2 }]);
-const g = timed('outer gradient', () =>
-  outerPolicyGradient(policy, theta, post!, settings.gamma, settings.gaeLambda ?? 1),
-);
-const solved = timed('hypergradient ignore-data (adjoint CG + cross)', () =>
-  implicitHypergradients(policy, phi, theta, g, prepared, settings, ['ignore-data']),
-);
-const adjoint = tf.tensor1d(Float32Array.from(solved.gradients['ignore-data']!));
-timed("hypergradient 'full' cross product (extra)", () =>
-  tf.tidy(() =>
-    crossHvp(taskObjective('full', policy, prepared, settings), theta, phi, adjoint).dataSync(),
-  ),
-);
+const PHASES = [
+  'lower level (50 Adam steps + measurements)',
+  "hypergradient 'ignore-data' (stationarity, 10 CG products, cross product)",
+  "cross product 'ignore-data' alone",
+  "cross product 'full' alone (the second mode's extra cost)",
+] as const;
+/** One task's lower level and hypergradient pieces with sharing on or off. */
+async function pieces(label: string, sharing: boolean) {
+  setForwardSharing(sharing);
+  const prepared = prepareTask(policy, phi, pre!, settings, ['full', 'ignore-data']);
+  const { theta } = timed(`${label}: ${PHASES[0]}`, () =>
+    solveLowerLevel(policy, phi, prepared, settings),
+  );
+  const [post] = await sampler.sample([{ task, params: theta, episodes, seed: 2 }]);
+  const g = outerPolicyGradient(policy, theta, post!, settings.gamma, settings.gaeLambda ?? 1);
+  timed(`${label}: ${PHASES[1]}`, () =>
+    implicitHypergradients(policy, phi, theta, g, prepared, settings, ['ignore-data']),
+  );
+  // any vector of the right size: the cost of a cross product does not depend on it
+  const v = tf.onesLike(theta);
+  for (const [mode, name] of [
+    ['ignore-data', PHASES[2]],
+    ['full', PHASES[3]],
+  ] as const) {
+    timed(`${label}: ${name}`, () =>
+      tf.tidy(() => {
+        crossHvp(taskObjective(mode, policy, prepared, settings), theta, phi, v).dataSync();
+      }),
+    );
+  }
+  tf.dispose([theta, g, v]);
+  prepared.data.dispose();
+}
+await pieces('warm-up', true);
+for (let r = 0; r < rounds; r++) {
+  // alternate the order, so that drifts of the machine's load hit both alike
+  for (const sharing of r % 2 === 0 ? [false, true] : [true, false])
+    await pieces(sharing ? 'after' : 'before', sharing);
+}
+setForwardSharing(true);
 for (const [name, rows] of table) {
-  if (!wall.has(name)) continue;
+  if (!wall.has(name) || name.startsWith('warm-up')) continue;
   const kernelMs = [...rows.values()].reduce((s, r) => s + r.ms, 0);
   console.log(
-    `\n== ${name}: wall ${wall.get(name)!.toFixed(2)} s, in kernels ${(kernelMs / 1000).toFixed(2)} s`,
+    `\n== ${name}: wall ${wall.get(name)!.toFixed(2)} s, CPU ${cpu.get(name)!.toFixed(2)} s, in kernels ${(kernelMs / 1000).toFixed(2)} s`,
   );
   const byName = new Map<string, number>();
   for (const [key, r] of rows) {
@@ -139,6 +173,11 @@ for (const [name, rows] of table) {
       `  ${(r.ms / 1000).toFixed(3).padStart(7)} s ${String(r.calls).padStart(6)}x ${key}`,
     );
 }
-tf.dispose([phi, theta, g, adjoint]);
-prepared.data.dispose();
+console.log(`\n== before / after over ${rounds} round(s) (sharing off / on)`);
+for (const p of PHASES) {
+  const ratio = (m: Map<string, number>) =>
+    (m.get(`before: ${p}`)! / m.get(`after: ${p}`)!).toFixed(2);
+  console.log(`  ${p}: wall ${ratio(wall)}x, CPU ${ratio(cpu)}x`);
+}
+phi.dispose();
 ctx.close();
