@@ -69,6 +69,8 @@ const phi = policy.init(config.seed);
 let phase = 'setup';
 const table = new Map<string, Map<string, { ms: number; calls: number }>>();
 const wall = new Map<string, number>();
+/** MatMul floating-point operations per phase: the work, whatever the machine's load. */
+const flops = new Map<string, number>();
 for (const k of tf.getKernelsForBackend('wasm')) {
   const inner = k.kernelFunc;
   tf.unregisterKernel(k.kernelName, 'wasm');
@@ -84,6 +86,18 @@ for (const k of tf.getKernelsForBackend('wasm')) {
       const key = `${k.kernelName} ${shapes}`;
       const rows = table.get(phase) ?? new Map();
       table.set(phase, rows);
+      if (k.kernelName === 'BatchMatMul') {
+        // 2 M K N per product (rank-2 operands here; any leading batch dims multiply)
+        const [a, b] = [args.inputs.a, args.inputs.b] as unknown as { shape: number[] }[];
+        const ta = Boolean(args.attrs?.transposeA);
+        const tb = Boolean(args.attrs?.transposeB);
+        const r = a!.shape.length;
+        const M = a!.shape[ta ? r - 1 : r - 2]!;
+        const K = a!.shape[ta ? r - 2 : r - 1]!;
+        const N = b!.shape[tb ? r - 2 : r - 1]!;
+        const batch = a!.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+        flops.set(phase, (flops.get(phase) ?? 0) + 2 * batch * M * K * N);
+      }
       const row = rows.get(key) ?? { ms: 0, calls: 0 };
       row.ms += ms;
       row.calls++;
@@ -153,7 +167,7 @@ for (const [name, rows] of table) {
   if (!wall.has(name) || name.startsWith('warm-up')) continue;
   const kernelMs = [...rows.values()].reduce((s, r) => s + r.ms, 0);
   console.log(
-    `\n== ${name}: wall ${wall.get(name)!.toFixed(2)} s, CPU ${cpu.get(name)!.toFixed(2)} s, in kernels ${(kernelMs / 1000).toFixed(2)} s`,
+    `\n== ${name}: wall ${wall.get(name)!.toFixed(2)} s, CPU ${cpu.get(name)!.toFixed(2)} s, in kernels ${(kernelMs / 1000).toFixed(2)} s, matMul ${((flops.get(name) ?? 0) / 1e9).toFixed(1)} GFLOP`,
   );
   const byName = new Map<string, number>();
   for (const [key, r] of rows) {
@@ -177,7 +191,7 @@ console.log(`\n== before / after over ${rounds} round(s) (sharing off / on)`);
 for (const p of PHASES) {
   const ratio = (m: Map<string, number>) =>
     (m.get(`before: ${p}`)! / m.get(`after: ${p}`)!).toFixed(2);
-  console.log(`  ${p}: wall ${ratio(wall)}x, CPU ${ratio(cpu)}x`);
+  console.log(`  ${p}: wall ${ratio(wall)}x, CPU ${ratio(cpu)}x, matMul work ${ratio(flops)}x`);
 }
 phi.dispose();
 ctx.close();
