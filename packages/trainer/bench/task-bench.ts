@@ -14,7 +14,8 @@
  * and on ("after"), in alternating order (task k even: before first). Per task it prints both
  * runs' phase seconds and how far apart their numbers are: theta' (relative l2 difference),
  * and the hypergradients recomputed, sharing off and on, from the SAME inputs (the before
- * run's pre-update batch, theta' and post-update episodes). The jobs' own hypergradients are
+ * run's pre-update batch, theta' and post-update episodes), next to the float32 noise floor:
+ * the unshared hypergradients at theta' with the last bit of every other entry changed. The jobs' own hypergradients are
  * not compared: the post-update episodes are sampled with theta', and MuJoCo trajectories
  * diverge from a 1e-7 change of the policy (also printed: the outer gradient from episodes
  * sampled with theta' and with theta' rounded differently in its last bit).
@@ -95,10 +96,15 @@ const relDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 };
 
 /** Both modes' hypergradients from one job's recorded inputs, with sharing `on` or off. */
-function hypergradients(out: Output, on: boolean, s: SampledBomrlSettings) {
+function hypergradients(
+  out: Output,
+  on: boolean,
+  s: SampledBomrlSettings,
+  thetaValues: Float32Array = out.theta,
+) {
   setForwardSharing(on);
   const phiT = tf.tensor1d(Float32Array.from(phi));
-  const theta = tf.tensor1d(out.theta);
+  const theta = tf.tensor1d(thetaValues);
   const prepared = prepareTask(ctx.policy, phiT, out.pre, s, ['full', 'ignore-data']);
   const g = outerPolicyGradient(ctx.policy, theta, out.post, s.gamma, s.gaeLambda ?? 1);
   try {
@@ -110,11 +116,14 @@ function hypergradients(out: Output, on: boolean, s: SampledBomrlSettings) {
   }
 }
 
-/** ||g(theta' with its last bits changed) - g(theta')|| / ||g(theta')||, post episodes resampled. */
+/** theta' with the last bit of every other entry changed (a float32 rounding difference). */
+const nudged = (theta: Float32Array) =>
+  Float32Array.from(theta, (x, i) => (i % 2 === 0 ? x * (1 + 2 ** -23) : x));
+
+/** ||g(nudged theta') - g(theta')|| / ||g(theta')||, post episodes resampled. */
 async function postSensitivity(out: Output, index: number) {
-  const nudged = Float32Array.from(out.theta, (x, i) => (i % 2 === 0 ? x * (1 + 2 ** -23) : x));
   const grads = [];
-  for (const values of [out.theta, nudged]) {
+  for (const values of [out.theta, nudged(out.theta)]) {
     const theta = tf.tensor1d(values);
     const [post] = await ctx.sampler.sample([
       { task: setup.train[index], params: theta, episodes, seed: 12345 },
@@ -138,6 +147,8 @@ for (let k = 0; k < tasks; k++) {
   const after = runs.after!;
   const off = hypergradients(before.out, false, settings);
   const on = hypergradients(before.out, true, settings);
+  // the float32 noise floor: the unshared computation at theta' rounded differently
+  const floor = hypergradients(before.out, false, settings, nudged(before.out.theta));
   const phase = (r: { out: Output; seconds: number; cpuSeconds: number }) => ({
     total: Number(r.seconds.toFixed(2)),
     cpu: Number(r.cpuSeconds.toFixed(2)),
@@ -163,6 +174,8 @@ for (let k = 0; k < tasks; k++) {
       theta: relDiff(after.out.theta, before.out.theta),
       sameInputsFull: relDiff(on.full!, off.full!),
       sameInputsIgnoreData: relDiff(on['ignore-data']!, off['ignore-data']!),
+      lastBitOfThetaFull: relDiff(floor.full!, off.full!),
+      lastBitOfThetaIgnoreData: relDiff(floor['ignore-data']!, off['ignore-data']!),
       outerGradientAfterLastBitChange: await postSensitivity(before.out, k),
     },
   });
