@@ -2,13 +2,14 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /*
- * Why: an objective such as BO-MRL's G(theta, phi) = L(theta) - lambda KL(pi_phi || pi_theta)
- * asks the policy for pi_theta on the same batch twice (log pi_theta in L, the distribution in
- * the KL) and so runs the MLP forward twice and, under tf.grad, backward twice. Inside
+ * Why: an objective such as BO-MRL's G(theta, phi) = L(theta) - lambda KL(pi_phi || pi_theta) asks
+ * the policy for pi_theta on the same batch twice (log pi_theta in L, the distribution in the KL)
+ * and so runs the MLP forward twice and, under tf.grad, backward twice. Inside
  * `sharingForwardPasses` the MLP policies of `@bomrl/policies` (which call `sharedForward`)
- * compute each (params, observations) pair's network output once and hand out copies: the graph is the one a hand-fused objective would build,
- * so values are unchanged and derivatives of every order stay exact (the two uses' gradients
- * meet at the network output instead of at the parameters: float32 round-off only).
+ * compute each (params, observations) pair's network output once and hand out copies: the graph is
+ * the one a hand-fused objective would build, so values are unchanged and derivatives of every
+ * order stay exact (the two uses' gradients meet at the network output instead of at the
+ * parameters: float32 round-off only).
  *
  * A cached output is reused only while the SAME gradient tape is recording (or none is), so a
  * tensor computed outside a tf.grad is never mistaken for one the tape saw.
@@ -37,7 +38,7 @@ function recordingTape(): unknown {
  * Runs `fn` with policy forward passes shared: within it, an MLP policy evaluated twice on the
  * same params and observation TENSORS (the same objects) computes its network once. Meant to
  * wrap ONE evaluation of a scalar objective (what `tf.grad` differentiates); the cached outputs
- * are freed when `fn` returns. Nested calls join the outer scope.
+ * are freed when `fn` returns (`fn` must be synchronous). Nested calls join the outer scope.
  */
 export function sharingForwardPasses<T>(fn: () => T): T {
   if (entries !== null) return fn();
@@ -53,8 +54,9 @@ export function sharingForwardPasses<T>(fn: () => T): T {
 
 /**
  * `compute()` (a policy's network outputs for `params` on `obs`), or copies of what it returned
- * for the same policy, tensors and tape earlier in the current {@link sharingForwardPasses}
- * scope. The caller owns the returned tensors either way.
+ * before: for a `params` held by {@link holdingForwardPasses}, on any tape; otherwise for the same
+ * policy, tensors and tape earlier in the current {@link sharingForwardPasses} scope. The caller
+ * owns the returned tensors either way.
  */
 export function sharedForward<T extends readonly Tensor[]>(
   owner: object,
@@ -64,27 +66,16 @@ export function sharedForward<T extends readonly Tensor[]>(
 ): T {
   if (!enabled) return compute();
   const constants = held.get(params);
-  if (constants !== undefined) {
-    const hit = constants.find((e) => e.owner === owner && e.obs === obs);
-    if (hit) return hit.outputs.map((t) => tf.clone(t)) as unknown as T;
-    const outputs = compute();
-    constants.push({
-      owner,
-      params,
-      obs,
-      tape: null,
-      outputs: outputs.map((t) => tf.keep(tf.clone(t))),
-    });
-    return outputs;
-  }
-  if (entries === null) return compute();
-  const tape = recordingTape();
-  const hit = entries.find(
+  const list = constants ?? entries;
+  if (list === null) return compute();
+  // held outputs are constants, valid on every tape
+  const tape = constants ? null : recordingTape();
+  const hit = list.find(
     (e) => e.owner === owner && e.params === params && e.obs === obs && e.tape === tape,
   );
   if (hit) return hit.outputs.map((t) => tf.clone(t)) as unknown as T;
   const outputs = compute();
-  entries.push({ owner, params, obs, tape, outputs: outputs.map((t) => tf.keep(tf.clone(t))) });
+  list.push({ owner, params, obs, tape, outputs: outputs.map((t) => tf.keep(tf.clone(t))) });
   return outputs;
 }
 
@@ -94,7 +85,7 @@ export function sharedForward<T extends readonly Tensor[]>(
  * `fixed` through them. Only for a `fixed` that nothing inside `fn` differentiates with respect
  * to, e.g. phi while a lower-level solver differentiates G(theta, phi) in theta alone. Pass a
  * tensor of its own (a private copy of phi, say), so that no parameter vector being
- * differentiated can be the same object. The outputs are freed when `fn` returns.
+ * differentiated can be the same object. The outputs are freed when `fn` (synchronous) returns.
  */
 export function holdingForwardPasses<T>(fixed: Tensor, fn: () => T): T {
   if (held.has(fixed)) return fn();
