@@ -1,3 +1,4 @@
+import { sharingForwardPasses } from '@bomrl/core';
 import type { Scalar, Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdaptationData } from './data';
@@ -46,8 +47,11 @@ export function lowerLevelObjective(spec: PenaltySpec, data: AdaptationData): Lo
   checkDistance(spec.distance, 'lowerLevelObjective');
   const L = surrogate(data, spec.surrogate);
   const { distance, lambda } = spec;
+  // L and D2 both evaluate pi_theta (and pi_phi) on the batch: one network pass each
   return (theta, phi) =>
-    tf.tidy(
-      () => tf.sub(L(theta, phi), tf.mul(lambda, distance.value(theta, phi, data))) as Scalar,
+    sharingForwardPasses(() =>
+      tf.tidy(
+        () => tf.sub(L(theta, phi), tf.mul(lambda, distance.value(theta, phi, data))) as Scalar,
+      ),
     );
 }

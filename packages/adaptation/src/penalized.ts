@@ -1,4 +1,4 @@
-import { gradient } from '@bomrl/core';
+import { gradient, holdingForwardPasses } from '@bomrl/core';
 import type { Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { closedFormApplies, reverseKLClosedForm } from './closed-form';
@@ -56,11 +56,34 @@ export function solvePenalized(
   if (phi.rank !== 1)
     throw new AdaptationError(`adapt: phi must be a flat 1-D tensor, got rank ${phi.rank}`);
   const solver = resolveSolver(problem, data);
+  // Nothing here differentiates in phi: pi_phi's network outputs on the batch are computed
+  // once and held as constants for every evaluation (on a private copy of phi, so that no theta
+  // the solver differentiates can be mistaken for it).
+  const fixedPhi = tf.clone(phi);
+  try {
+    return holdingForwardPasses(fixedPhi, () =>
+      solveAt(fixedPhi, data, { ...problem, solver }, start ?? phi),
+    );
+  } finally {
+    fixedPhi.dispose();
+  }
+}
+
+/** {@link solvePenalized} after validation, with a resolved solver. */
+function solveAt(
+  phi: Tensor1D,
+  data: AdaptationData,
+  problem: PenalizedProblem & { readonly solver: SolverSpec },
+  start: Tensor1D,
+): PenalizedSolution {
+  const { solver } = problem;
   const G = lowerLevelObjective(problem, data);
   const f = (theta: Tensor1D) => G(theta, phi);
   let theta: Tensor1D;
   let steps = 0;
   let iterativeConverged: boolean | undefined;
+  /** ||grad G(theta')|| as an iterative solver measured it (at the theta it returns). */
+  let solverGradNorm: number | undefined;
   if (solver.kind === 'closed-form') {
     if (!closedFormApplies(problem.distance, data, problem.surrogate) || data.kind !== 'exact') {
       throw new AdaptationError(
@@ -80,16 +103,18 @@ export function solvePenalized(
             shiftInvariant: problem.distance.shiftInvariant === true,
           }
         : undefined;
-    const solved = maximize(f, start ?? phi, solver, structure);
+    const solved = maximize(f, start, solver, structure);
     theta = solved.theta;
     steps = solved.steps;
     iterativeConverged = solved.converged;
+    solverGradNorm = solved.gradNorm;
   }
   const measured = tf.tidy(() => {
     const L = surrogate(data, problem.surrogate)(theta, phi).dataSync()[0] as number;
     const D = problem.distance.value(theta, phi, data).dataSync()[0] as number;
-    const grad = gradient(f, theta);
-    const gradNorm = Math.sqrt(tf.sum(tf.square(grad)).dataSync()[0] as number);
+    // the iterative solvers' last evaluation already took this gradient at theta'
+    const gradNorm =
+      solverGradNorm ?? Math.sqrt(tf.sum(tf.square(gradient(f, theta))).dataSync()[0] as number);
     return { L, D, gradNorm };
   });
   return {

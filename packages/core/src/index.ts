@@ -39,6 +39,12 @@ export {
 } from './finite-differences';
 export { type ParamShapes, packParams, paramCount, unpackParams } from './flat-params';
 export {
+  holdingForwardPasses,
+  setForwardSharing,
+  sharedForward,
+  sharingForwardPasses,
+} from './forward-sharing';
+export {
   ensureSecondOrderGradients,
   secondOrderGradientsActive,
   withUncorrectedGradients,

@@ -1,4 +1,4 @@
-import { packParams, paramCount, Rng, unpackParams } from '@bomrl/core';
+import { packParams, paramCount, Rng, sharedForward, unpackParams } from '@bomrl/core';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { CategoricalPolicyBase } from './categorical-base';
@@ -99,10 +99,13 @@ export class CategoricalMLPPolicy extends CategoricalPolicyBase implements Discr
   /** Action logits [B, nActions]. */
   logits(params: Tensor1D, obs: Tensor): Tensor2D {
     checkParams(params, this.paramCount, `${this.name}.logits`, () => this.describe());
-    return tf.tidy(() => {
-      const x = prepareObs(obs, this.obsDim, this.normalizer, this.name);
-      return mlpForward(unpackParams(params, this.paramShapes), x);
-    });
+    const [logits] = sharedForward(this, params, obs, () => [
+      tf.tidy(() => {
+        const x = prepareObs(obs, this.obsDim, this.normalizer, this.name);
+        return mlpForward(unpackParams(params, this.paramShapes), x);
+      }),
+    ]);
+    return logits;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { packParams, paramCount, Rng, unpackParams } from '@bomrl/core';
+import { packParams, paramCount, Rng, sharedForward, unpackParams } from '@bomrl/core';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkBatch, checkParams, prepareObs, resolveNormalizer, rowsTensor } from './common';
@@ -122,14 +122,16 @@ export class GaussianMLPPolicy implements ContinuousPolicy {
 
   distribution(params: Tensor1D, obs: Tensor): DiagGaussianDistribution {
     checkParams(params, this.paramCount, 'GaussianMLPPolicy', () => this.describe());
-    const [mean, logStd] = tf.tidy(() => {
-      const pieces = unpackParams(params, this.paramShapes);
-      const x = prepareObs(obs, this.obsDim, this.normalizer, 'GaussianMLPPolicy');
-      const mu = mlpForward(pieces.slice(0, -1), x);
-      let ls = pieces[pieces.length - 1] as Tensor1D;
-      if (this.config.minStd > 0) ls = tf.maximum(ls, Math.log(this.config.minStd));
-      return [mu, ls] as [Tensor2D, Tensor1D];
-    });
+    const [mean, logStd] = sharedForward(this, params, obs, () =>
+      tf.tidy(() => {
+        const pieces = unpackParams(params, this.paramShapes);
+        const x = prepareObs(obs, this.obsDim, this.normalizer, 'GaussianMLPPolicy');
+        const mu = mlpForward(pieces.slice(0, -1), x);
+        let ls = pieces[pieces.length - 1] as Tensor1D;
+        if (this.config.minStd > 0) ls = tf.maximum(ls, Math.log(this.config.minStd));
+        return [mu, ls] as [Tensor2D, Tensor1D];
+      }),
+    );
     return { kind: 'diag-gaussian', mean, logStd };
   }
 

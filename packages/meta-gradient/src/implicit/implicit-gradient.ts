@@ -1,4 +1,4 @@
-import { ensureSecondOrderGradients } from '@bomrl/core';
+import { ensureSecondOrderGradients, holdingForwardPasses } from '@bomrl/core';
 import type { Tensor1D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { dot, type HostMatvec, hostMatvec, norm, toHost, toTensor } from './host';
@@ -143,12 +143,16 @@ export function implicitGradient(options: ImplicitGradientOptions): ImplicitGrad
   checkShapes('implicitGradient', solution, params, outerGradient);
   ensureSecondOrderGradients();
 
-  const stationarity = tf.tidy(
-    () => tf.norm(gradTheta(objective, solution, params)).dataSync()[0]!,
+  // Until the cross product nothing differentiates in phi: a policy's outputs at phi are
+  // computed once and held as constants (`@bomrl/policies`), unless theta* IS phi's tensor.
+  const fixedPhi = <T>(fn: () => T): T =>
+    solution === params ? fn() : holdingForwardPasses(params, fn);
+  const stationarity = fixedPhi(() =>
+    tf.tidy(() => tf.norm(gradTheta(objective, solution, params)).dataSync()[0]!),
   );
   const g = toHost(outerGradient);
   const H = curvatureOperator(objective, solution, params, sense, hvpOptions);
-  const { x: v, ...report } = solveHost(solve, H, g);
+  const { x: v, ...report } = fixedPhi(() => solveHost(solve, H, g));
 
   const adjoint = toTensor(v);
   const gradient = tf.tidy(() => {

@@ -9,6 +9,7 @@ import {
   sampledData,
   transformLogRatio,
 } from '@bomrl/adaptation';
+import { sharingForwardPasses } from '@bomrl/core';
 import type { Policy } from '@bomrl/policies';
 import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -157,8 +158,12 @@ export function fullObjective(
 ): ThetaPhiObjective {
   const S = diceSurrogate(policy, data, penalty.ratio);
   const D = fullDistance(policy, data, penalty.distance);
+  // S and D2 evaluate pi_theta and pi_phi on the same padded rows (pi_phi three times): one
+  // network pass per parameter vector
   return (theta, phi) =>
-    tf.tidy(() => tf.sub(S(theta, phi), tf.mul(penalty.lambda, D(theta, phi))) as Scalar);
+    sharingForwardPasses(() =>
+      tf.tidy(() => tf.sub(S(theta, phi), tf.mul(penalty.lambda, D(theta, phi))) as Scalar),
+    );
 }
 
 /**

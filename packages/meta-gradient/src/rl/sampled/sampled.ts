@@ -169,6 +169,8 @@ export function solveLowerLevel(
   let theta: Tensor1D;
   let steps: number;
   let converged: boolean;
+  /** What `adapt` measured at the theta' returned here (not when it is re-centred below). */
+  let atTheta: Pick<LowerLevelReport, 'gradNorm' | 'distance' | 'surrogate'> | undefined;
   if (tabular && solver.kind === 'newton') {
     // A tabular G on samples is a sum of per-state terms (each sample touches only its state's
     // logits), so Newton needs nActions Hessian-vector products per step, not nStates * nActions:
@@ -185,38 +187,49 @@ export function solveLowerLevel(
     theta = result.params;
     steps = result.diagnostics.steps;
     converged = result.diagnostics.converged;
+    const { gradNorm, distance, surrogate } = result.diagnostics;
+    atTheta = { gradNorm, distance, surrogate };
   }
   if (task.tabular) {
+    atTheta = undefined;
     const { nStates, nActions } = task.tabular;
     const centered = matchRowMeans(theta.dataSync(), phi.dataSync(), nStates, nActions);
     theta.dispose();
     theta = tf.tensor1d(Float32Array.from(centered));
   }
-  const measured = measure(policy, phi, theta, task, settings);
+  const measured = measure(policy, phi, theta, task, settings, atTheta);
   return { theta, report: { solverSteps: steps, converged, ...measured } };
 }
 
-/** ||grad_theta G|| at theta' and at phi, D2 and L at theta' on the flat batch. */
+/**
+ * ||grad_theta G|| at theta' and at phi, D2 and L at theta' on the flat batch (those at theta'
+ * taken from `atTheta` when the solver already measured them there: the same G, so the same
+ * numbers up to the rounding of the norm).
+ */
 function measure(
   policy: Policy,
   phi: Tensor1D,
   theta: Tensor1D,
   task: PreparedTask,
   settings: SampledBomrlSettings,
+  atTheta?: Pick<LowerLevelReport, 'gradNorm' | 'distance' | 'surrogate'>,
 ): Omit<LowerLevelReport, 'solverSteps' | 'converged'> {
   return tf.tidy(() => {
     const data = sampledData(policy, task.data.batch);
     const G = lowerLevelObjective(penaltySpec(settings), data);
     const gradG = tf.grad((t: Tensor) => G(t as Tensor1D, phi));
-    const gradNorm = tf.norm(gradG(theta)).dataSync()[0]!;
     // theta = phi as a DIFFERENT tensor: tfjs would differentiate every use of phi itself
     const start = tf.tensor1d(phi.dataSync());
     const initialGradNorm = tf.norm(gradG(start)).dataSync()[0]!;
-    const distance = DISTANCES[settings.distance].value(theta, phi, data).dataSync()[0]!;
-    const surrogateValue = surrogate(data, { ratio: settings.ratio ?? 'plain' })(
-      theta,
-      phi,
-    ).dataSync()[0]!;
+    const {
+      gradNorm,
+      distance,
+      surrogate: surrogateValue,
+    } = atTheta ?? {
+      gradNorm: tf.norm(gradG(theta)).dataSync()[0]!,
+      distance: DISTANCES[settings.distance].value(theta, phi, data).dataSync()[0]!,
+      surrogate: surrogate(data, { ratio: settings.ratio ?? 'plain' })(theta, phi).dataSync()[0]!,
+    };
     return {
       gradNorm,
       initialGradNorm,
