@@ -10,9 +10,11 @@
  *   --episodes N      episodes per task and phase (default 20)
  *   --horizon N       steps per episode (default 200)
  *   --iterations N    timed meta-iterations per method after one warm-up (default 2)
- *   --methods a,b     which of bomrl,bomrl-resolve,maml-trpo to run (default all three;
- *                     bomrl-resolve is the BO-MRL config with method.lineSearch: resolve, the
- *                     line search that re-solves every task's lower level per candidate)
+ *   --methods a,b     which of bomrl,bomrl-resolve,bomrl-stationary,maml-trpo to run (default
+ *                     bomrl,bomrl-resolve,maml-trpo; bomrl-resolve is the BO-MRL config with
+ *                     method.lineSearch: resolve, the line search that re-solves every task's
+ *                     lower level per candidate; bomrl-stationary is
+ *                     half-cheetah-vel-bomrl-stationary.yaml)
  *   --workers N       worker threads for the methods' runs (default: one per core)
  *   --compare m       the method also run with ONE worker, to report the speedup and check the
  *                     metrics are identical (default maml-trpo; 'none' skips it)
@@ -132,6 +134,11 @@ async function main() {
       file: 'half-cheetah-vel-bomrl.yaml',
       set: ['method.lineSearch=resolve'],
       key: 'bomrlResolve',
+    },
+    'bomrl-stationary': {
+      file: 'half-cheetah-vel-bomrl-stationary.yaml',
+      set: [],
+      key: 'bomrlStationary',
     },
     'maml-trpo': { file: 'half-cheetah-vel-maml-trpo.yaml', set: [], key: 'mamlTrpo' },
   };
