@@ -25,44 +25,20 @@ import {
   taskObjective,
 } from '@bomrl/meta-gradient';
 import * as tf from '@tensorflow/tfjs-core';
-import { resolveConfig } from '../src/config/load';
-import { createJobContext } from '../src/executor/job-context';
-import { sampledSettings } from '../src/methods/bomrl-sampled';
-import { createTaskSetup } from '../src/setup/family';
 import { integerOption } from './bench-option';
+import { halfCheetahTask } from './half-cheetah-task';
 
 const episodes = integerOption('episodes', 20);
 const horizon = integerOption('horizon', 200);
 const top = integerOption('top', 12);
 const rounds = integerOption('rounds', 1);
 
-const config = resolveConfig({
-  name: 'bench-task-kernels',
-  env: {
-    family: 'half-cheetah-vel',
-    gamma: 0.995,
-    horizon,
-    tasks: { count: 100, seed: 7, trainFraction: 0.8 },
-  },
-  policy: { kind: 'gaussian-mlp', hidden: [128, 128], logStdInit: -0.7 },
-  method: {
-    kind: 'bomrl',
-    alg: 'forward-kl',
-    lambda: 0.5,
-    hypergradient: 'full',
-    surrogate: 'smooth-clip',
-    solver: { kind: 'adam', lr: 0.001, maxSteps: 50, tol: 1e-6 },
-  },
-  mode: 'sampled',
-  sampler: { episodesPerTask: episodes, gaeLambda: 1, normalizeAdvantages: false },
-  backend: 'wasm',
-  executor: { workers: 0 },
-  seed: 0,
-});
-const ctx = await createJobContext({ config, backend: 'wasm' });
+const { config, ctx, setup, settings } = await halfCheetahTask(
+  'bench-task-kernels',
+  episodes,
+  horizon,
+);
 const { policy, sampler } = ctx;
-const setup = await createTaskSetup(config);
-const settings = sampledSettings(config);
 const phi = policy.init(config.seed);
 
 // every wasm kernel timed, keyed by phase, then kernel name and input shapes
