@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type ChartSeries, lineChart, type MeanStderr, writeFileAtomic } from '@bomrl/trainer';
 import type { Aggregate, LocomotionResults, RoundSummary, RunEntry } from './collect';
+import { type InvestigatedRun, investigationMarkdown } from './investigation';
 import { FAMILIES, FAMILY_LABELS, type Family, METHODS, SCALES, type Scale } from './suite-plan';
 
 /** The scale as the report states it (results.json's, without the overrides). */
@@ -26,6 +27,8 @@ export interface ReportedResults {
   readonly scale: ReportedScale | null;
   readonly runs: readonly (Pick<RunEntry, 'family' | 'method' | 'seed' | 'lowerLevel'> & {
     readonly code?: RunEntry['code'];
+    readonly metaTest?: InvestigatedRun['metaTest'];
+    readonly curve?: InvestigatedRun['curve'];
   })[];
   readonly aggregates: readonly ReportedAggregate[];
 }
@@ -178,7 +181,7 @@ export function plots(results: ReportedResults): Record<string, string> {
   return out;
 }
 
-/** report.md: the table, the plots and the stationarity summary. */
+/** report.md: the table, the plots, the investigation tables and the stationarity summary. */
 export function reportMarkdown(results: ReportedResults, plotNames: readonly string[]): string {
   return [
     '# Locomotion meta-test results',
@@ -187,6 +190,7 @@ export function reportMarkdown(results: ReportedResults, plotNames: readonly str
     '',
     resultsTable(results),
     ...plotNames.map((name) => `![${name}](plots/${name})\n`),
+    investigationMarkdown(results.runs, markdownTable),
     stationarityLines(results),
     codeLines(results),
   ].join('\n');
