@@ -10,7 +10,7 @@ import {
   investigationMarkdown,
   median,
 } from '../src/experiment/investigation';
-import { markdownTable } from '../src/experiment/report';
+import { markdownTable, verdictLines } from '../src/experiment/report';
 
 const run = (
   method: string,
@@ -87,4 +87,30 @@ test('the rendered section carries the computed numbers', () => {
   assert.match(text, /\| MAML-TRPO +\| -3\.0 ± 0\.0 +\| -2\.0 ± 0\.0 +\|/);
   assert.match(text, /\| BO-MRL Alg\(1\) +\| 0\.250 +\| 2\.50 +\| 0\.150 +\| n\/a +\| n\/a +\|/);
   assert.equal(investigationMarkdown([], markdownTable), '');
+});
+
+test('the verdict names the highest compared method per family and the best BO-MRL variant', () => {
+  const agg = (method: string, last: number) => ({
+    family: 'half-cheetah-vel' as const,
+    method,
+    seeds: [0],
+    rounds: [
+      { round: 0, mean: -50, stderr: 1, n: 3 },
+      { round: 1, mean: last, stderr: 2, n: 3 },
+    ],
+    curve: [],
+  });
+  const results = (aggregates: ReturnType<typeof agg>[]) => ({ scale: null, runs: [], aggregates });
+  // an ablation scoring highest is not the verdict's winner
+  assert.deepEqual(
+    verdictLines(
+      results([agg('maml-trpo', -10), agg('bomrl-alg1', -20), agg('bomrl-ignore-data', -5)]),
+    ),
+    [
+      '- HalfCheetahVel, after 1 round: highest MAML-TRPO (-10.0 ± 2.0); best BO-MRL variant BO-MRL Alg(1) (-20.0 ± 2.0).',
+    ],
+  );
+  assert.deepEqual(verdictLines(results([agg('maml-trpo', -10), agg('bomrl-alg2', -9)])), [
+    '- HalfCheetahVel, after 1 round: highest BO-MRL Alg(2) (-9.0 ± 2.0) (a BO-MRL variant).',
+  ]);
 });

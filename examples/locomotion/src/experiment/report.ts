@@ -210,6 +210,41 @@ export function codeLines(results: ReportedResults): string {
   return `\nCode that finished the runs: ${parts.join('; ')}.\n`;
 }
 
+/**
+ * Per family, which compared method (ablations aside) has the highest held-out return after the
+ * last round, and the best BO-MRL variant beside it: the table's verdict, stated in words.
+ */
+export function verdictLines(results: ReportedResults): string[] {
+  const lines: string[] = [];
+  for (const family of FAMILIES) {
+    const compared = sortAggregates(results.aggregates).filter(
+      (a) => a.family === family && !METHODS[a.method]?.ablation && a.rounds.length > 0,
+    );
+    const last = (a: ReportedAggregate) => a.rounds.at(-1)!;
+    const best = compared.reduce<ReportedAggregate | undefined>(
+      (b, a) => (b === undefined || last(a).mean > last(b).mean ? a : b),
+      undefined,
+    );
+    if (!best) continue;
+    const bomrl = compared
+      .filter((a) => a.method.startsWith('bomrl'))
+      .reduce<ReportedAggregate | undefined>(
+        (b, a) => (b === undefined || last(a).mean > last(b).mean ? a : b),
+        undefined,
+      );
+    const k = last(best).round;
+    const say = (a: ReportedAggregate) =>
+      `${methodLabel(a.method)} (${formatReturn(last(a).mean)} ± ${formatReturn(last(a).stderr)})`;
+    lines.push(
+      `- ${FAMILY_LABELS[family]}, after ${k} round${k === 1 ? '' : 's'}: highest ${say(best)}` +
+        (bomrl && bomrl !== best ? `; best BO-MRL variant ${say(bomrl)}` : '') +
+        (bomrl === best ? ' (a BO-MRL variant)' : '') +
+        '.',
+    );
+  }
+  return lines;
+}
+
 /** The README section between the markers. */
 export function readmeSection(results: ReportedResults, resultsDirFromReadme: string): string {
   const headline =
@@ -217,9 +252,11 @@ export function readmeSection(results: ReportedResults, resultsDirFromReadme: st
   if (!headline) return resultsTable(results);
   return [
     resultsTable(results),
+    ...verdictLines(results),
+    '',
     `![held-out return](${resultsDirFromReadme}/plots/meta-test-${headline.family}.svg)`,
     '',
-    `Per-run numbers, training curves and BO-MRL's lower-level stationarity: [${resultsDirFromReadme}/report.md](${resultsDirFromReadme}/report.md).`,
+    `Per-run numbers, training curves, how much each method gains by adapting and BO-MRL's lower-level and hypergradient diagnostics: [${resultsDirFromReadme}/report.md](${resultsDirFromReadme}/report.md); what they show: [examples/locomotion/README.md](examples/locomotion/README.md#what-the-results-show).`,
     '',
   ].join('\n');
 }
