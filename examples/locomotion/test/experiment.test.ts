@@ -175,6 +175,8 @@ const METHOD_LABELS: Record<string, string> = {
   'e-maml': 'E-MAML',
   'bomrl-ignore-data': "BO-MRL Alg(1) 'ignore-data'",
   'bomrl-stationary': 'BO-MRL Alg(3) stationary',
+  'bomrl-lambda-0.1': 'BO-MRL Alg(1) lambda 0.1',
+  'bomrl-lambda-2': 'BO-MRL Alg(1) lambda 2',
 };
 const methodLabel = (m: string) => METHOD_LABELS[m];
 

@@ -39,7 +39,10 @@ export interface RunEntry {
     readonly postAdaptationReturn: readonly number[];
     readonly preAdaptationReturn: readonly number[];
   };
-  /** BO-MRL's lower-level stationarity metrics, per iteration (absent for the baselines). */
+  /**
+   * BO-MRL's lower-level stationarity and adjoint/hypergradient diagnostics, per iteration
+   * (absent for the baselines).
+   */
   readonly lowerLevel?: Readonly<Record<string, readonly (number | string | undefined)[]>>;
 }
 
@@ -61,8 +64,11 @@ export interface LocomotionResults {
   readonly aggregates: readonly Aggregate[];
 }
 
-/** Metrics that describe how stationary BO-MRL's lower-level solution was (whatever the build records). */
-const STATIONARITY_KEY = /lower|stationar|solver/i;
+/**
+ * BO-MRL's per-iteration diagnostics (whatever the build records): how stationary the lower-level
+ * solution was, the adjoint solve, the hypergradient modes' agreement and the distance moved.
+ */
+const STATIONARITY_KEY = /lower|stationar|solver|adjoint|modeCosine|distance/i;
 
 /**
  * Pools groups given as (mean, standard error, n) into the mean and standard error of all their

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type ChartSeries, lineChart, type MeanStderr, writeFileAtomic } from '@bomrl/trainer';
 import type { Aggregate, LocomotionResults, RoundSummary, RunEntry } from './collect';
+import { type InvestigatedRun, investigationMarkdown } from './investigation';
 import { FAMILIES, FAMILY_LABELS, type Family, METHODS, SCALES, type Scale } from './suite-plan';
 
 /** The scale as the report states it (results.json's, without the overrides). */
@@ -26,6 +27,8 @@ export interface ReportedResults {
   readonly scale: ReportedScale | null;
   readonly runs: readonly (Pick<RunEntry, 'family' | 'method' | 'seed' | 'lowerLevel'> & {
     readonly code?: RunEntry['code'];
+    readonly metaTest?: InvestigatedRun['metaTest'];
+    readonly curve?: InvestigatedRun['curve'];
   })[];
   readonly aggregates: readonly ReportedAggregate[];
 }
@@ -178,7 +181,7 @@ export function plots(results: ReportedResults): Record<string, string> {
   return out;
 }
 
-/** report.md: the table, the plots and the stationarity summary. */
+/** report.md: the table, the plots, the investigation tables and the stationarity summary. */
 export function reportMarkdown(results: ReportedResults, plotNames: readonly string[]): string {
   return [
     '# Locomotion meta-test results',
@@ -187,6 +190,7 @@ export function reportMarkdown(results: ReportedResults, plotNames: readonly str
     '',
     resultsTable(results),
     ...plotNames.map((name) => `![${name}](plots/${name})\n`),
+    investigationMarkdown(results.runs, markdownTable),
     stationarityLines(results),
     codeLines(results),
   ].join('\n');
@@ -206,6 +210,41 @@ export function codeLines(results: ReportedResults): string {
   return `\nCode that finished the runs: ${parts.join('; ')}.\n`;
 }
 
+/**
+ * Per family, which compared method (ablations aside) has the highest held-out return after the
+ * last round, and the best BO-MRL variant beside it: the table's verdict, stated in words.
+ */
+export function verdictLines(results: ReportedResults): string[] {
+  const lines: string[] = [];
+  for (const family of FAMILIES) {
+    const compared = sortAggregates(results.aggregates).filter(
+      (a) => a.family === family && !METHODS[a.method]?.ablation && a.rounds.length > 0,
+    );
+    const last = (a: ReportedAggregate) => a.rounds.at(-1)!;
+    const best = compared.reduce<ReportedAggregate | undefined>(
+      (b, a) => (b === undefined || last(a).mean > last(b).mean ? a : b),
+      undefined,
+    );
+    if (!best) continue;
+    const bomrl = compared
+      .filter((a) => a.method.startsWith('bomrl'))
+      .reduce<ReportedAggregate | undefined>(
+        (b, a) => (b === undefined || last(a).mean > last(b).mean ? a : b),
+        undefined,
+      );
+    const k = last(best).round;
+    const say = (a: ReportedAggregate) =>
+      `${methodLabel(a.method)} (${formatReturn(last(a).mean)} ± ${formatReturn(last(a).stderr)})`;
+    lines.push(
+      `- ${FAMILY_LABELS[family]}, after ${k} round${k === 1 ? '' : 's'}: highest ${say(best)}` +
+        (bomrl && bomrl !== best ? `; best BO-MRL variant ${say(bomrl)}` : '') +
+        (bomrl === best ? ' (a BO-MRL variant)' : '') +
+        '.',
+    );
+  }
+  return lines;
+}
+
 /** The README section between the markers. */
 export function readmeSection(results: ReportedResults, resultsDirFromReadme: string): string {
   const headline =
@@ -213,9 +252,11 @@ export function readmeSection(results: ReportedResults, resultsDirFromReadme: st
   if (!headline) return resultsTable(results);
   return [
     resultsTable(results),
+    ...verdictLines(results),
+    '',
     `![held-out return](${resultsDirFromReadme}/plots/meta-test-${headline.family}.svg)`,
     '',
-    `Per-run numbers, training curves and BO-MRL's lower-level stationarity: [${resultsDirFromReadme}/report.md](${resultsDirFromReadme}/report.md).`,
+    `Per-run numbers, training curves, how much each method gains by adapting and BO-MRL's lower-level and hypergradient diagnostics: [${resultsDirFromReadme}/report.md](${resultsDirFromReadme}/report.md); what they show: [examples/locomotion/README.md](examples/locomotion/README.md#what-the-results-show).`,
     '',
   ].join('\n');
 }

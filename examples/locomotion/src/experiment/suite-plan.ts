@@ -38,8 +38,8 @@ export interface MethodSpec {
 /**
  * The compared methods. BO-MRL's three distance metrics (Alg(1) forward KL, Alg(2) reverse KL,
  * Alg(3) squared Euclidean) all use the 'full' hypergradient and the configs' lambda 0.5;
- * 'ignore-data' (the authors' approximation) and a lower level solved to stationarity are the
- * ablations.
+ * 'ignore-data' (the authors' approximation), a lower level solved to stationarity and Alg(1)
+ * at lambda 0.1 and 2 are the ablations.
  */
 export const METHODS: Readonly<Record<string, MethodSpec>> = {
   'bomrl-alg1': {
@@ -72,6 +72,20 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = {
     // Newton-CG to a relative gradient norm ~1e-5: does a solved lower level change the result?
     config: 'bomrl-stationary',
     overrides: [],
+    ablation: true,
+  },
+  // lambda weighs the distance term of the lower level, G = L - lambda D2: smaller lets theta'
+  // move further from phi within the same 50 Adam steps, larger holds it closer
+  'bomrl-lambda-0.1': {
+    label: 'BO-MRL Alg(1) lambda 0.1',
+    config: 'bomrl',
+    overrides: ['method.alg=forward-kl', 'method.hypergradient=full', 'method.lambda=0.1'],
+    ablation: true,
+  },
+  'bomrl-lambda-2': {
+    label: 'BO-MRL Alg(1) lambda 2',
+    config: 'bomrl',
+    overrides: ['method.alg=forward-kl', 'method.hypergradient=full', 'method.lambda=2'],
     ablation: true,
   },
 };
