@@ -6,7 +6,8 @@
  * samples, 17-128-128-6 policy, Alg(1), lambda 0.5, smooth-clip, 50 Adam steps, 10 CG products)
  * with every wasm kernel wrapped in a timer (wasm kernels run synchronously, so the wall time
  * around the call is the kernel's), and prints per phase: wall seconds, seconds inside kernels,
- * and the kernels (name and input shapes) that took the most.
+ * the matMul work (GFLOP) with the time it took and so the rate the backend reached, and the
+ * kernels (name and input shapes) that took the most.
  *
  * Every piece runs with `@bomrl/core`'s forward sharing off ("before") and on ("after"), in
  * alternating order over --rounds, and the last lines are the before / after ratios of wall and
@@ -142,8 +143,13 @@ setForwardSharing(true);
 for (const [name, rows] of table) {
   if (!wall.has(name) || name.startsWith('warm-up')) continue;
   const kernelMs = [...rows.values()].reduce((s, r) => s + r.ms, 0);
+  const matMulMs = [...rows.entries()]
+    .filter(([key]) => key.startsWith('BatchMatMul '))
+    .reduce((s, [, r]) => s + r.ms, 0);
+  const gflop = (flops.get(name) ?? 0) / 1e9;
+  // the rate the backend's matMul reached here: with the FLOP count, a floor for the phase
   console.log(
-    `\n== ${name}: wall ${wall.get(name)!.toFixed(2)} s, CPU ${cpu.get(name)!.toFixed(2)} s, in kernels ${(kernelMs / 1000).toFixed(2)} s, matMul ${((flops.get(name) ?? 0) / 1e9).toFixed(1)} GFLOP`,
+    `\n== ${name}: wall ${wall.get(name)!.toFixed(2)} s, CPU ${cpu.get(name)!.toFixed(2)} s, in kernels ${(kernelMs / 1000).toFixed(2)} s, matMul ${gflop.toFixed(1)} GFLOP in ${(matMulMs / 1000).toFixed(2)} s (${(gflop / (matMulMs / 1000)).toFixed(1)} GFLOP/s)`,
   );
   const byName = new Map<string, number>();
   for (const [key, r] of rows) {
