@@ -130,8 +130,14 @@ function parseTable(markdown: string): TableRow[] {
           .slice(1, -1)
           .map((c) => c.trim()),
       )
-      // result rows only: their round cells read 'mean ± s.e.' (report.md has other tables too)
-      .filter((cols) => cols.length > 3 && cols.slice(3).every((c) => c.includes('±')))
+      // result rows only: a seed count, then round cells reading 'mean ± s.e.' (report.md has
+      // other tables too, some with ± cells)
+      .filter(
+        (cols) =>
+          cols.length > 3 &&
+          /^\d+$/.test(cols[2] ?? '') &&
+          cols.slice(3).every((c) => c.includes('±')),
+      )
       .map((cols) => {
         return {
           family: cols[0] ?? '',
