@@ -68,15 +68,18 @@ describe('kill -9 at random moments, then --resume', () => {
       const p = start(['train', long, '--out', out, ...(isRun(out) ? ['--resume'] : [])]);
       // Every other kill lands at a random time after the start (module loading, setup, the
       // lock, the first checkpoint); the others during training, a random 1-8 iterations past
-      // the checkpoint plus a random fraction of an iteration (row appends, checkpoint writes
-      // and renames). Tied to progress, not to time, so a slow machine gets the same mix.
+      // every row already on disk plus a random fraction of an iteration (row appends,
+      // checkpoint writes and renames), so this process has itself trained at least one
+      // iteration (rows written after the last checkpoint by an earlier, killed process would
+      // otherwise satisfy the target at once). Tied to progress, not to time, so a slow
+      // machine gets the same mix.
       let moment: string;
       if (k % 2 === 0) {
         const ms = Math.round(random() * 1500);
         await Promise.race([sleep(ms), p.done]);
         moment = `${ms}ms after start`;
       } else {
-        const target = checkpointed() + 1 + Math.floor(random() * 8);
+        const target = Math.max(checkpointed(), rows()) + 1 + Math.floor(random() * 8);
         await Promise.race([until(() => rows() >= target, 1), p.done]);
         const ms = Math.round(random() * 30);
         await Promise.race([sleep(ms), p.done]);
