@@ -221,17 +221,15 @@ export function verdictLines(results: ReportedResults): string[] {
       (a) => a.family === family && !METHODS[a.method]?.ablation && a.rounds.length > 0,
     );
     const last = (a: ReportedAggregate) => a.rounds.at(-1)!;
-    const best = compared.reduce<ReportedAggregate | undefined>(
-      (b, a) => (b === undefined || last(a).mean > last(b).mean ? a : b),
-      undefined,
-    );
-    if (!best) continue;
-    const bomrl = compared
-      .filter((a) => a.method.startsWith('bomrl'))
-      .reduce<ReportedAggregate | undefined>(
+    // the first of the highest in report order, as a strict > keeps it on ties
+    const highest = (list: readonly ReportedAggregate[]) =>
+      list.reduce<ReportedAggregate | undefined>(
         (b, a) => (b === undefined || last(a).mean > last(b).mean ? a : b),
         undefined,
       );
+    const best = highest(compared);
+    if (!best) continue;
+    const bomrl = highest(compared.filter((a) => a.method.startsWith('bomrl')));
     const k = last(best).round;
     const say = (a: ReportedAggregate) =>
       `${methodLabel(a.method)} (${formatReturn(last(a).mean)} ± ${formatReturn(last(a).stderr)})`;
