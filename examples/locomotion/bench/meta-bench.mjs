@@ -2,7 +2,8 @@
  * `pnpm bench:meta`: seconds per meta-iteration of BO-MRL and MAML-TRPO on HalfCheetahVel at the
  * paper's settings (10 tasks, 20 episodes of 200 steps per task and phase, 17-128-128-6 policy,
  * BO-MRL Alg(1) lambda 0.5 'full', MAML-TRPO alpha 0.1, max_kl 0.01), measured side by side in
- * one process, next to the single-thread time of stepping the same env steps with zero actions.
+ * one run (each training run in a fresh child process), next to the single-thread time of stepping
+ * the same env steps with zero actions.
  *
  * Options (for quick runs while iterating; the README quotes the defaults):
  *   --json            print one JSON object instead of a table
@@ -18,8 +19,11 @@
  *   --workers N       worker threads for the methods' runs (default: one per core)
  *   --compare m       the method also run with ONE worker, to report the speedup and check the
  *                     metrics are identical (default maml-trpo; 'none' skips it)
+ *   --repeats N       runs of the compared method per worker count, in the order N,1,1,N,N,1,...
+ *                     so that a drift of the machine's speed hits both counts alike (default 2)
  *   --set key=value   extra config overrides, applied to every method (repeatable)
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,7 +34,15 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const configs = path.join(here, '..', 'configs');
 
 function parseArgs(argv) {
-  const args = { json: false, tasks: 10, episodes: 20, horizon: 200, iterations: 2, set: [] };
+  const args = {
+    json: false,
+    tasks: 10,
+    episodes: 20,
+    horizon: 200,
+    iterations: 2,
+    repeats: 2,
+    set: [],
+  };
   args.workers = os.availableParallelism();
   args.compare = 'maml-trpo';
   args.methods = ['bomrl', 'bomrl-resolve', 'maml-trpo'];
@@ -51,8 +63,13 @@ function parseArgs(argv) {
     else if (a === '--set') args.set.push(value());
     else if (a === '--workers') args.workers = Number(value());
     else if (a === '--compare') args.compare = value();
+    else if (a === '--repeats') args.repeats = Number(value());
     else
       throw new Error(`meta-bench: unknown option '${a}' (see the comment at the top of the file)`);
+  }
+  for (const key of ['tasks', 'episodes', 'horizon', 'iterations', 'workers', 'repeats']) {
+    if (!Number.isInteger(args[key]) || args[key] < 1)
+      throw new Error(`meta-bench: --${key} must be a positive integer, got ${args[key]}`);
   }
   return args;
 }
@@ -86,10 +103,39 @@ async function physicsSeconds(config, episodesPerPhase) {
 }
 
 /**
- * Trains `1 + iterations` meta-iterations; returns the timed iterations' median seconds and the
- * run's metrics.jsonl (deterministic: no wall-clock fields), to compare across worker counts.
+ * Trains `1 + iterations` meta-iterations in a fresh child process and returns what
+ * {@link trainHere} measured there plus the child's peak RSS. A fresh process per run: runs that
+ * shared one process were slowed by the runs before them (MAML-TRPO's 2-worker iteration took
+ * 10-12 s after a BO-MRL run, 8-9 s alone), which made the results depend on the method order.
  */
 async function iterationSeconds(config, iterations) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bomrl-bench-run-'));
+  try {
+    const configFile = path.join(dir, 'config.json');
+    const resultFile = path.join(dir, 'result.json');
+    fs.writeFileSync(configFile, JSON.stringify(config));
+    const code = await new Promise((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [fileURLToPath(import.meta.url), '--child', configFile, String(iterations), resultFile],
+        { stdio: 'inherit' },
+      );
+      child.on('error', reject);
+      child.on('exit', resolve);
+    });
+    if (code !== 0) throw new Error(`meta-bench: the training run exited with code ${code}`);
+    return JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Trains `1 + iterations` meta-iterations in this process; returns the timed iterations' median
+ * seconds and the run's metrics.jsonl (deterministic: no wall-clock fields), to compare across
+ * worker counts.
+ */
+async function trainHere(config, iterations) {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bomrl-bench-'));
   const stamps = [];
   let last;
@@ -111,11 +157,15 @@ async function iterationSeconds(config, iterations) {
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
-  const timed = stamps.slice(1).sort((a, b) => a - b);
-  // the median; with an even count the mean of the middle two (never the smaller one alone)
-  const mid = Math.floor(timed.length / 2);
-  const median = timed.length % 2 === 1 ? timed[mid] : (timed[mid - 1] + timed[mid]) / 2;
-  return { seconds: median, all: stamps, last, metrics };
+  const peakRssMB = process.resourceUsage().maxRSS / 1024;
+  return { seconds: median(stamps.slice(1)), all: stamps, last, metrics, peakRssMB };
+}
+
+/** The median; with an even count the mean of the middle two (never the smaller one alone). */
+function median(xs) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 async function main() {
@@ -148,15 +198,47 @@ async function main() {
       ...files[name].set,
       `executor.workers=${workers}`,
     ]);
-  const physics = await physicsSeconds(load('maml-trpo'), args.episodes);
-  const result = { physicsSeconds: round(physics) };
-  const runs = {};
-  for (const name of args.methods) {
+  for (const name of [...args.methods, ...(args.compare === 'none' ? [] : [args.compare])]) {
     if (!files[name]) {
       throw new Error(`meta-bench: unknown method '${name}' (${Object.keys(files).join(', ')})`);
     }
-    const r = await iterationSeconds(load(name), args.iterations);
-    runs[name] = r;
+  }
+  // The physics time is measured before every method's run and once at the end, and the median
+  // is the ratios' denominator: one measurement at the start let a drift of the machine's speed
+  // (6 to 8 s for the same steps within an hour on the shared VM) move every ratio by a third.
+  const physicsConfig = load('maml-trpo');
+  const physicsSamples = [];
+  const measurePhysics = async () =>
+    physicsSamples.push(await physicsSeconds(physicsConfig, args.episodes));
+  const runs = {};
+  for (const name of args.methods) {
+    await measurePhysics();
+    runs[name] = await iterationSeconds(load(name), args.iterations);
+  }
+  // The speedup: runs of the compared method alternating N,1,1,N,N,1,... workers, so a drift in
+  // the machine's speed during the comparison falls on both worker counts alike.
+  const compared = { N: [], 1: [] };
+  if (args.compare !== 'none') {
+    const order = Array.from({ length: 2 * args.repeats }, (_, i) =>
+      i % 4 === 0 || i % 4 === 3 ? 'N' : '1',
+    );
+    // the methods' run of the compared method is the first N run when it came last (adjacent)
+    if (args.methods.at(-1) === args.compare) {
+      compared.N.push(runs[args.compare]);
+      order.shift();
+    }
+    for (const count of order) {
+      const workers = count === 'N' ? args.workers : 1;
+      compared[count].push(await iterationSeconds(load(args.compare, workers), args.iterations));
+    }
+  }
+  await measurePhysics();
+  const physics = median(physicsSamples);
+  const result = {
+    physicsSeconds: round(physics),
+    physicsSamples: physicsSamples.map(round),
+  };
+  for (const [name, r] of Object.entries(runs)) {
     result[files[name].key] = {
       iterationSeconds: round(r.seconds),
       ratio: round(r.seconds / physics),
@@ -169,20 +251,26 @@ async function main() {
   result.workers = null;
   result.identicalAcrossWorkers = null;
   if (args.compare !== 'none') {
-    if (!files[args.compare]) throw new Error(`meta-bench: --compare '${args.compare}' is unknown`);
-    const many =
-      runs[args.compare] ?? (await iterationSeconds(load(args.compare), args.iterations));
-    const one = await iterationSeconds(load(args.compare, 1), args.iterations);
+    // each count's seconds: the median of all its runs' timed iterations
+    const seconds = (rs) => median(rs.flatMap((r) => r.all.slice(1)));
+    const [one, many] = [seconds(compared[1]), seconds(compared.N)];
     result.workers = {
       method: args.compare,
       count: args.workers,
-      1: round(one.seconds),
-      N: round(many.seconds),
-      speedup: round(one.seconds / many.seconds),
+      1: round(one),
+      N: round(many),
+      speedup: round(one / many),
+      runs: {
+        1: compared[1].map((r) => round(r.seconds)),
+        N: compared.N.map((r) => round(r.seconds)),
+      },
     };
-    result.identicalAcrossWorkers = one.metrics === many.metrics;
+    const all = [...compared[1], ...compared.N];
+    result.identicalAcrossWorkers = all.every((r) => r.metrics === all[0].metrics);
   }
-  result.peakRssMB = round(process.resourceUsage().maxRSS / 1024);
+  // the largest training run (coordinator + workers: one process each run), or this process
+  const peaks = [...Object.values(runs), ...compared[1], ...compared.N].map((r) => r.peakRssMB);
+  result.peakRssMB = round(Math.max(process.resourceUsage().maxRSS / 1024, ...peaks));
   result.settings = { ...args, cpus: os.cpus().length, cpu: os.cpus()[0]?.model };
   if (args.json) console.log(JSON.stringify(result));
   else console.log(JSON.stringify(result, null, 2));
@@ -190,4 +278,10 @@ async function main() {
 
 const round = (x) => (typeof x === 'number' ? Math.round(x * 1000) / 1000 : x);
 
-await main();
+if (process.argv[2] === '--child') {
+  const [configFile, iterations, resultFile] = process.argv.slice(3);
+  const config = JSON.parse(fs.readFileSync(configFile, 'utf8'));
+  fs.writeFileSync(resultFile, JSON.stringify(await trainHere(config, Number(iterations))));
+} else {
+  await main();
+}

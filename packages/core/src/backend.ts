@@ -1,6 +1,7 @@
 import { BomrlError, InvalidArgumentError } from '@bomrl/envs';
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureSecondOrderGradients } from './gradients/registration';
+import { installContiguousWasmSlice } from './ops/wasm-slice';
 
 /** Backends `selectBackend` understands. `auto` tries them in {@link AUTO_ORDER}. */
 export type BackendChoice = 'auto' | 'cpu' | 'wasm' | 'tensorflow' | 'tensorflow-gpu';
@@ -112,6 +113,7 @@ async function tryBackend(backend: ConcreteBackend): Promise<string | null> {
     return `tf.setBackend('${engineName}') returned false (the backend failed to initialize)`;
   await tf.ready();
   if (backend === 'cpu') silenceCpuBanner();
+  if (backend === 'wasm') installContiguousWasmSlice();
   return null;
 }
 
