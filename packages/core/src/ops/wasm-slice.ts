@@ -32,7 +32,7 @@ function contiguousSlice(original: KernelFunc): KernelFunc {
       size?: number | number[];
     };
     if (x.dtype === 'string') return original(args);
-    const [begin_, size_] = tf.slice_util.parseSliceParams(x, begin, size);
+    const [begin_, size_] = tf.slice_util.parseSliceParams(x, begin, size) as [number[], number[]];
     if (!tf.slice_util.isSliceContinous(x.shape, begin_, size_)) return original(args);
     const heap = args.backend as unknown as WasmHeap;
     // the output first: allocating can grow the wasm memory, which detaches views taken before
