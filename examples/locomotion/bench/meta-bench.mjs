@@ -117,7 +117,15 @@ async function iterationSeconds(config, iterations) {
     const code = await new Promise((resolve, reject) => {
       const child = spawn(
         process.execPath,
-        [fileURLToPath(import.meta.url), '--child', configFile, String(iterations), resultFile],
+        // the parent's node flags too (e.g. --trace-gc, --cpu-prof reach the training run)
+        [
+          ...process.execArgv,
+          fileURLToPath(import.meta.url),
+          '--child',
+          configFile,
+          String(iterations),
+          resultFile,
+        ],
         { stdio: 'inherit' },
       );
       child.on('error', reject);
