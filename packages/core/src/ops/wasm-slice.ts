@@ -1,4 +1,10 @@
-import type { DataType, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type {
+  DataType,
+  KernelFunc,
+  NamedAttrMap,
+  TensorInfo,
+  TypedArray,
+} from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /*
@@ -17,9 +23,7 @@ import * as tf from '@tensorflow/tfjs-core';
 /** The two methods of tfjs-backend-wasm's backend this kernel uses (typed here, not imported). */
 interface WasmHeap {
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): { subarray(a: number, b: number): ArrayLike<number> } & {
-    set(src: ArrayLike<number>): void;
-  };
+  typedArrayFromHeap(t: TensorInfo): TypedArray;
 }
 
 const installed = new WeakSet<KernelFunc>();
